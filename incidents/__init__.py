@@ -1,0 +1,1 @@
+"""Airspace Incident Atlas: the domain (records, catalog, views, exports). No Streamlit here."""

@@ -1,0 +1,218 @@
+"""All records of a data folder -> one tidy DataFrame, the rejected files, a version.
+
+A broken file never stops the others and never vanishes: it becomes a ``Problem`` that the
+CLI prints and the dashboard lists in its data-quality notice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from incidents.geo import Gazetteer, default_gazetteer
+from incidents.model import Incident
+from incidents.problems import Problem
+from incidents.records import ReadResult, read_record
+
+DATA_DIR = Path(__file__).parent / "data"
+RECORD_SUFFIXES = (".yaml", ".yml")
+
+COLUMNS = (
+    "id", "title", "date", "end", "date_precision", "time_utc", "type", "escalation_risk",
+    "verification", "region", "location_name", "lat", "lon", "radius_km", "airspace",
+    "airspace_country", "initiator", "initiator_force", "initiator_platform", "initiator_category",
+    "target", "target_force", "target_platform", "target_category", "initiators", "targets",
+    "categories", "platforms", "aircraft_lost", "killed", "n_sources", "summary", "search_text",
+)  # fmt: skip
+
+
+@dataclass
+class Catalog:
+    frame: pd.DataFrame
+    records: dict[str, Incident]
+    problems: list[Problem] = field(default_factory=list)
+    version: str = ""
+
+    @property
+    def rejected_files(self) -> list[str]:
+        return sorted({problem.path for problem in self.problems})
+
+
+def record_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in RECORD_SUFFIXES and p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+def load_catalog(
+    paths: Path | list[Path] = DATA_DIR, gazetteer: Gazetteer | None = None, known_ids: set[str] = frozenset()
+) -> Catalog:
+    """Read, validate and cross-check records. ``known_ids`` are ids outside ``paths`` that
+    ``related`` may point to (when validating a few files against the shipped data)."""
+    roots = [paths] if isinstance(paths, Path) else list(paths)
+    gazetteer = gazetteer or default_gazetteer()
+    results = [read_record(path, _display(path)) for path in record_files(roots)]
+    problems = [problem for result in results for problem in result.problems]
+    valid = [result for result in results if result.incident is not None]
+    valid, cross_problems = _cross_check(valid, known_ids)
+    valid, place_problems = _locate(valid, gazetteer)
+    records = {result.incident.id: result.incident for result in valid}
+    return Catalog(
+        frame=incident_frame(list(records.values())),
+        records=records,
+        problems=sorted(problems + cross_problems + place_problems),
+        version=dataset_version(records.values()),
+    )
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _cross_check(results: list[ReadResult], known_ids: set[str]) -> tuple[list[ReadResult], list[Problem]]:
+    problems: list[Problem] = []
+    first_path: dict[str, str] = {}
+    unique: list[ReadResult] = []
+    for result in results:
+        incident = result.incident
+        if incident.id in first_path:
+            problems.append(Problem(result.path, "id", f"duplicate id, already used by {first_path[incident.id]}"))
+            continue
+        folder = Path(result.path).parent.name
+        if folder.isdigit() and folder != incident.id[:4]:
+            problems.append(
+                Problem(result.path, "id", f"file is in folder {folder}/ but belongs in {incident.id[:4]}/")
+            )
+            continue
+        first_path[incident.id] = result.path
+        unique.append(result)
+    ids = set(first_path) | set(known_ids)
+    linked: list[ReadResult] = []
+    for result in unique:
+        missing = [related for related in result.incident.related if related not in ids]
+        if missing:
+            problems.append(Problem(result.path, "related", f"no incident with id {', '.join(missing)}"))
+        else:
+            linked.append(result)
+    return linked, problems
+
+
+def _locate(results: list[ReadResult], gazetteer: Gazetteer) -> tuple[list[ReadResult], list[Problem]]:
+    """Fill coordinates a record leaves out from the gazetteer (offline, never the network)."""
+    located, problems = [], []
+    for result in results:
+        location = result.incident.location
+        if location.lat is not None:
+            located.append(result)
+            continue
+        place = gazetteer.lookup(location.name)
+        if place is None:
+            problems.append(
+                Problem(
+                    result.path,
+                    "location.lat",
+                    f"no coordinates and {location.name!r} is not in the gazetteer; "
+                    "add lat/lon or run `python -m incidents geocode --online`",
+                )
+            )
+            continue
+        filled = location.model_copy(
+            update={"lat": place.lat, "lon": place.lon, "radius_km": location.radius_km or place.radius_km}
+        )
+        located.append(
+            ReadResult(result.path, result.incident.model_copy(update={"location": filled}), [], result.data)
+        )
+    return located, problems
+
+
+def dataset_version(records) -> str:
+    """Short content hash of the valid records, independent of file order and formatting."""
+    canonical = [record.model_dump(mode="json") for record in sorted(records, key=lambda r: r.id)]
+    digest = hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()[:8]
+
+
+def _codes(values) -> str:
+    """'|RU|BY|': a delimited set that vectorised substring tests can match exactly."""
+    unique = list(dict.fromkeys(value for value in values if value))
+    return "|" + "|".join(unique) + "|" if unique else ""
+
+
+def _span_end(incident: Incident) -> pd.Timestamp:
+    start = pd.Timestamp(incident.date)
+    if incident.end_date is not None:
+        return pd.Timestamp(incident.end_date)
+    if incident.date_precision == "month":
+        return start + pd.offsets.MonthEnd(0)
+    if incident.date_precision == "year":
+        return start + pd.offsets.YearEnd(0)
+    return start
+
+
+def incident_row(incident: Incident) -> dict:
+    first_initiator = incident.initiators[0] if incident.initiators else None
+    first_target = incident.targets[0] if incident.targets else None
+    platforms = [actor.platform.casefold() for actor in incident.actors if actor.platform]
+    location = incident.location
+    return {
+        "id": incident.id,
+        "title": incident.title,
+        "date": pd.Timestamp(incident.date),
+        "end": _span_end(incident),
+        "date_precision": str(incident.date_precision),
+        "time_utc": incident.time_utc,
+        "type": incident.type,
+        "escalation_risk": incident.escalation_risk,
+        "verification": incident.verification,
+        "region": location.region,
+        "location_name": location.name,
+        "lat": location.lat,
+        "lon": location.lon,
+        "radius_km": location.radius_km,
+        "airspace": location.airspace,
+        "airspace_country": location.country,
+        "initiator": first_initiator.country if first_initiator else None,
+        "initiator_force": first_initiator.force if first_initiator else None,
+        "initiator_platform": first_initiator.platform if first_initiator else None,
+        "initiator_category": first_initiator.category if first_initiator else None,
+        "target": first_target.country if first_target else None,
+        "target_force": first_target.force if first_target else None,
+        "target_platform": first_target.platform if first_target else None,
+        "target_category": first_target.category if first_target else None,
+        "initiators": _codes(actor.country for actor in incident.initiators),
+        "targets": _codes(actor.country for actor in incident.targets),
+        "categories": _codes(actor.category for actor in incident.actors),
+        "platforms": _codes(platforms),
+        "aircraft_lost": incident.outcome.aircraft_lost,
+        "killed": incident.outcome.killed,
+        "n_sources": len(incident.sources),
+        "summary": incident.summary,
+        "search_text": " ".join(
+            [incident.title, incident.summary, location.name, *platforms, *incident.tags]
+        ).casefold(),
+    }
+
+
+def incident_frame(incidents: list[Incident]) -> pd.DataFrame:
+    rows = [incident_row(incident) for incident in sorted(incidents, key=lambda i: (i.date, i.id))]
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["end"] = pd.to_datetime(frame["end"])
+    for column in ("lat", "lon", "radius_km"):
+        frame[column] = frame[column].astype("float64")
+    for column in ("aircraft_lost", "killed"):
+        frame[column] = frame[column].astype("Int64")
+    frame["n_sources"] = frame["n_sources"].astype(np.int64)
+    return frame.reset_index(drop=True)

@@ -1,0 +1,89 @@
+"""``python -m incidents``: validate, schema, geocode (and the research outputs)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from incidents.catalog import DATA_DIR, load_catalog, record_files
+from incidents.geo import Gazetteer, geocode_online
+from incidents.model import record_schema
+from incidents.records import read_record
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths] or [DATA_DIR]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        print(f"no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    known = _shipped_ids() if args.paths else set()
+    catalog = load_catalog(paths, known_ids=known)
+    for problem in catalog.problems:
+        print(problem)
+    files = len(record_files(paths))
+    bad = len(catalog.rejected_files)
+    print(f"{files} files: {len(catalog.records)} valid, {bad} invalid ({len(catalog.problems)} problems)")
+    return 1 if catalog.problems else 0
+
+
+def _shipped_ids() -> set[str]:
+    return {path.stem for path in record_files([DATA_DIR])}
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(record_schema(), indent=2))
+    return 0
+
+
+def cmd_geocode(args: argparse.Namespace) -> int:
+    gazetteer = Gazetteer.load(Path(args.gazetteer))
+    names = sorted(
+        {
+            result.data["location"]["name"]
+            for result in (read_record(path) for path in record_files([Path(p) for p in args.paths] or [DATA_DIR]))
+            if result.incident is not None
+            and result.incident.location.lat is None
+            and gazetteer.lookup(result.incident.location.name) is None
+        }
+    )
+    if not names:
+        print("every location has coordinates or a gazetteer entry")
+        return 0
+    if not args.online:
+        for name in names:
+            print(f"unresolved: {name}")
+        print(f"{len(names)} place names are not in {args.gazetteer}; rerun with --online to ask Nominatim")
+        return 1
+    missing = geocode_online(names, gazetteer)
+    gazetteer.save()
+    print(f"geocoded {len(names) - len(missing)} of {len(names)} names into {args.gazetteer}")
+    for name in missing:
+        print(f"not found: {name}")
+    return 1 if missing else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m incidents", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check records; exit 1 if any is invalid")
+    validate.add_argument("paths", nargs="*", help="record files or folders (default: the shipped data)")
+    validate.set_defaults(run=cmd_validate)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of a record")
+    schema.set_defaults(run=cmd_schema)
+
+    geocode = commands.add_parser("geocode", help="resolve location names without coordinates")
+    geocode.add_argument("paths", nargs="*", help="record files or folders (default: the shipped data)")
+    geocode.add_argument("--online", action="store_true", help="ask Nominatim for names the cache lacks")
+    geocode.add_argument("--gazetteer", default=str(Path(__file__).parent / "gazetteer.yaml"))
+    geocode.set_defaults(run=cmd_geocode)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)

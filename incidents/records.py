@@ -1,0 +1,93 @@
+"""Reading one record file: bytes -> text -> YAML -> validated ``Incident``.
+
+Every way a file can be broken ends as ``Problem`` values, never as an exception, so one bad
+file cannot stop the others from loading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import yaml
+from pydantic import ValidationError
+
+from incidents.model import Incident
+from incidents.problems import FILE, YAML, Problem, problems_from_validation
+
+MAX_RECORD_BYTES = 256 * 1024
+
+
+class RecordLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text and refuses aliases.
+
+    Dates stay strings so the model can say *which* field holds an impossible date
+    (PyYAML would fail the whole file on 2023-02-30). Aliases are refused because a record
+    never needs them and nested aliases ("billion laughs") explode when traversed.
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict] = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in records", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    path: str
+    incident: Incident | None
+    problems: list[Problem]
+    data: dict | None = None
+
+
+def parse_yaml(text: str) -> object:
+    return yaml.load(text, Loader=RecordLoader)  # noqa: S506 - RecordLoader is a SafeLoader
+
+
+def read_record(path: Path, display_path: str | None = None) -> ReadResult:
+    shown = display_path or str(path)
+
+    def failed(field: str, message: str) -> ReadResult:
+        return ReadResult(shown, None, [Problem(shown, field, message)])
+
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return failed(FILE, f"cannot read the file ({error.strerror})")
+    if len(raw) > MAX_RECORD_BYTES:
+        return failed(FILE, f"file is {len(raw):,} bytes; a record may be at most {MAX_RECORD_BYTES:,}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return failed(
+            FILE, f"file is not UTF-8 (byte {raw[error.start]:#04x} at offset {error.start}); save it as UTF-8"
+        )
+    try:
+        data = parse_yaml(text)
+    except yaml.YAMLError as error:
+        return failed(YAML, _describe_yaml_error(error))
+    if data is None:
+        return failed(FILE, "file is empty")
+    if not isinstance(data, dict):
+        return failed(FILE, f"a record must be a mapping of fields, not a {type(data).__name__}")
+    try:
+        incident = Incident.model_validate(data, context={"file_stem": path.stem})
+    except ValidationError as error:
+        return ReadResult(shown, None, problems_from_validation(shown, error), data)
+    return ReadResult(shown, incident, [], data)
+
+
+def _describe_yaml_error(error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    return f"invalid YAML: {where}{problem}"
