@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint format validate setup dev-setup clean
+.PHONY: run test lint format validate setup dev-setup clean basemap
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -40,3 +40,13 @@ test: dev-setup lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Rebuild the offline basemap (static/basemap) from Natural Earth via the world-atlas npm
+# package; needs node and npm. The result is committed, so `make run` never needs this.
+BASEMAP_BUILD := .build/basemap
+basemap: dev-setup
+	mkdir -p $(BASEMAP_BUILD)/raw
+	cd $(BASEMAP_BUILD) && npm install --silent --no-save world-atlas@2.0.2 topojson-client@3.1.0
+	NODE_PATH=$(BASEMAP_BUILD)/node_modules node tools/build_basemap.mjs $(BASEMAP_BUILD)/node_modules/world-atlas $(BASEMAP_BUILD)/raw 50m
+	$(PY) tools/fix_basemap.py $(BASEMAP_BUILD)/raw static/basemap
+	cp $(BASEMAP_BUILD)/node_modules/world-atlas/LICENSE static/basemap/LICENSE-world-atlas

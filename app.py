@@ -1,20 +1,92 @@
-"""Airspace Incident Atlas dashboard (composition only)."""
+"""Airspace Incident Atlas: composition only (DESIGN.md section 1).
+
+Read the view from the URL, load the data, filter it, hand the frame to the components,
+write the view back to the URL.
+"""
 
 import streamlit as st
 
-from incidents.catalog import load_catalog
+from components import notices, selection, url_state
+from components.data import current_catalog
+from components.filters import render_filters
+from components.map import OpenIncident, render_map
+from components.overview import render_overview
+from components.palette import colour_map
+from components.panel import render_incident_panel
+from components.table import render_table
+from components.timeline import render_timeline
+from incidents import view
 
-st.set_page_config(page_title="Airspace Incident Atlas", layout="wide")
+st.set_page_config(page_title="Airspace Incident Atlas", page_icon="✈️", layout="wide")
+
+catalog = current_catalog()
+seeded, link_notices = url_state.read_view()
+with st.sidebar:
+    basemap = render_filters(catalog.frame)
+state = url_state.widget_state(catalog.version)
+frame = view.apply(catalog.frame, state)
+base_url = st.context.url or ""
 
 
-@st.cache_resource
-def catalog():
-    return load_catalog()
+def link_to(incident_id: str | None) -> str:
+    return f"{base_url}?{view.view_query(view.replace_incident(state, incident_id))}"
 
 
-data = catalog()
 st.title("Airspace Incident Atlas")
-st.metric("Incidents", len(data.frame))
-if data.problems:
-    with st.expander(f"{len(data.rejected_files)} record files could not be loaded"):
-        st.table([{"file": p.path, "field": p.field, "problem": p.message} for p in data.problems])
+st.caption(f"Curated, sourced military airspace incidents · dataset version {catalog.version}")
+notices.render_link_notices(link_notices)
+notices.render_version_notice(seeded.version, catalog.version)
+notices.render_data_quality(catalog.problems, catalog.rejected_files)
+
+opened = catalog.records.get(state.incident) if state.incident else None
+if state.incident and opened is None:
+    notices.render_missing_incident(state.incident)
+open_row = view.row_of(catalog.frame, state.incident)
+colours = colour_map(state.color, catalog.frame)
+
+render_overview(frame, len(catalog.frame), state.color, colours, key="overview")
+if frame.empty:
+    notices.render_empty_state(state.active_filters())
+
+map_column, panel_column = st.columns([3, 2])
+with map_column:
+    render_map(
+        frame,
+        state.color,
+        colours,
+        key="map",
+        on_select=lambda: selection.open_selected_point("map"),
+        open_incident=OpenIncident(
+            open_row, opened.title, opened.location.lat, opened.location.lon, opened.location.radius_km
+        )
+        if opened
+        else None,
+        basemap=basemap,
+        static_url=f"{base_url.rstrip('/')}/app/static" if base_url else "app/static",
+        view_key=view.view_query(state.without_incident()),
+    )
+with panel_column:
+    if opened:
+        render_incident_panel(
+            opened,
+            {related: catalog.records[related].title for related in opened.related if related in catalog.records},
+            permalink=link_to(opened.id),
+            related_link=link_to,
+            near=view.proximity_place(state),
+        )
+    else:
+        st.info("Click an incident on the map, the timeline or the table to read it with its sources.")
+
+render_timeline(
+    frame,
+    state.color,
+    colours,
+    key="timeline",
+    on_select=lambda: selection.timeline_selected("timeline"),
+    open_row=open_row,
+)
+st.subheader("Incidents")
+selection.remember_table_ids(frame["id"].tolist())
+render_table(frame, key="table", permalink=link_to, on_select=lambda: selection.table_selected("table"))
+
+url_state.write_view(state, seeded)

@@ -6,6 +6,7 @@ file cannot stop the others from loading.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -19,16 +20,21 @@ from incidents.problems import FILE, YAML, Problem, problems_from_validation
 MAX_RECORD_BYTES = 256 * 1024
 
 
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
+BOOL = "tag:yaml.org,2002:bool"
+
+
 class RecordLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text and refuses aliases.
+    """SafeLoader that keeps dates as text, reads only true/false as booleans, refuses aliases.
 
     Dates stay strings so the model can say *which* field holds an impossible date
-    (PyYAML would fail the whole file on 2023-02-30). Aliases are refused because a record
+    (PyYAML would fail the whole file on 2023-02-30). YAML 1.1 also reads ``NO`` (Norway)
+    and ``ON`` as booleans; records only ever mean true/false. Aliases are refused because a record
     never needs them and nested aliases ("billion laughs") explode when traversed.
     """
 
     yaml_implicit_resolvers: ClassVar[dict] = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in {TIMESTAMP, BOOL}]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
@@ -39,6 +45,9 @@ class RecordLoader(yaml.SafeLoader):
                 None, None, "YAML aliases (*name) are not allowed in records", event.start_mark
             )
         return super().compose_node(parent, index)
+
+
+RecordLoader.add_implicit_resolver(BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 @dataclass(frozen=True)

@@ -177,3 +177,11 @@ def test_missing_coordinates_without_gazetteer_entry_are_reported(data_dir):
     location["name"] = "Nowhere In Particular Xq"
     write_record(data_dir, record(location=location))
     assert_rejected_with(load_catalog(data_dir, gazetteer=Gazetteer([])), f"{BASE_RECORD['id']}.yaml", "location.lat")
+
+
+def test_norway_is_a_country_not_a_boolean(data_dir):
+    path = write_record(data_dir, record())
+    path.write_text(path.read_text(encoding="utf-8").replace("country: RU", "country: NO"), encoding="utf-8")
+    catalog = load_catalog(data_dir)
+    assert catalog.problems == []
+    assert catalog.records[BASE_RECORD["id"]].actors[0].country == "NO"

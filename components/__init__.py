@@ -1,0 +1,1 @@
+"""Streamlit pieces. Each ``render_x(frame, state, key=...)`` draws; figure builders are pure."""

@@ -1,0 +1,38 @@
+"""Loading the catalog once per dataset and sharing it across sessions (DESIGN.md section 4)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from incidents.catalog import DATA_DIR, Catalog, load_catalog, record_files
+
+DATA_ENV = "INCIDENTS_DATA"
+
+
+def data_path() -> Path:
+    return Path(os.environ.get(DATA_ENV) or DATA_DIR)
+
+
+def dataset_signature(path: Path) -> tuple:
+    """Cheap fingerprint (names, sizes, mtimes) so an edited record reloads the catalog.
+    The cache is keyed by this small tuple, never by a DataFrame."""
+    files = record_files([path]) if path.is_dir() else [path]
+    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+
+
+@st.cache_resource(show_spinner="Loading incidents…", max_entries=4)
+def _load(path: str, signature: tuple) -> Catalog:
+    catalog = load_catalog(Path(path))
+    # A stable integer per row: charts carry it as customdata (compact) instead of ids.
+    catalog.frame["row"] = range(len(catalog.frame))
+    return catalog
+
+
+def current_catalog() -> Catalog:
+    path = data_path()
+    if not path.exists():
+        raise FileNotFoundError(f"{DATA_ENV}={path} does not exist")
+    return _load(str(path), dataset_signature(path))

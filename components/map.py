@@ -1,0 +1,172 @@
+"""The incident map: plotly MapLibre, graph_objects with compact arrays (DESIGN.md section 4)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.palette import OTHER_COLOUR, categories_of, category_label
+from incidents.geo import geodesic_circle
+
+BASEMAPS = {
+    "offline": "Built-in (offline)",
+    "carto-positron": "Carto light (online)",
+    "open-street-map": "OpenStreetMap (online)",
+}
+LAND_COLOUR = "#ECEFF3"
+LINE_COLOUR = "#9AA5B1"
+
+
+@dataclass(frozen=True)
+class OpenIncident:
+    row: int
+    title: str
+    lat: float
+    lon: float
+    radius_km: float | None
+
+
+def offline_layers(static_url: str) -> list[dict]:
+    """Land, coastline and borders from the GeoJSON the app serves itself (static/basemap)."""
+    land = f"{static_url}/basemap/land.geojson"
+    borders = f"{static_url}/basemap/borders.geojson"
+    return [
+        {"sourcetype": "geojson", "source": land, "type": "fill", "color": LAND_COLOUR, "below": "traces"},
+        {"sourcetype": "geojson", "source": land, "type": "line", "color": LINE_COLOUR, "line": {"width": 0.6}},
+        {"sourcetype": "geojson", "source": borders, "type": "line", "color": LINE_COLOUR, "line": {"width": 0.4}},
+    ]
+
+
+def fit_view(lats: np.ndarray, lons: np.ndarray, width_px: int = 620, height_px: int = 520) -> dict:
+    """Centre and zoom that show every point (web-mercator zoom from the bounding box)."""
+    if len(lats) == 0:
+        return {"center": {"lat": 30.0, "lon": 20.0}, "zoom": 0.8}
+    south, north = float(np.min(lats)), float(np.max(lats))
+    west, east = float(np.min(lons)), float(np.max(lons))
+
+    def mercator_y(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_span = max(east - west, 0.5)
+    y_span = max(mercator_y(north) - mercator_y(south), 0.01)
+    zoom_x = math.log2(width_px / 256 * 360 / lon_span)
+    zoom_y = math.log2(height_px / 256 * 2 * math.pi / y_span)
+    zoom = max(0.0, min(zoom_x, zoom_y, 7.0) - 0.4)
+    center_y = (mercator_y(north) + mercator_y(south)) / 2
+    center_lat = math.degrees(2 * math.atan(math.exp(center_y)) - math.pi / 2)
+    return {"center": {"lat": round(center_lat, 4), "lon": round((west + east) / 2, 4)}, "zoom": round(zoom, 2)}
+
+
+def _category_traces(frame: pd.DataFrame, field: str, colours: dict[str, str]) -> list[go.Scattermap]:
+    categories = categories_of(frame, field, colours)
+    lats = frame["lat"].to_numpy(dtype=np.float32)
+    lons = frame["lon"].to_numpy(dtype=np.float32)
+    rows = frame["row"].to_numpy(dtype=np.int32)
+    hover = (frame["date"].dt.strftime("%Y-%m-%d") + " · " + frame["title"]).to_numpy(dtype=object)
+    traces = []
+    for code in [*colours, "other-values"]:
+        mask = categories == code
+        if not mask.any():
+            continue
+        traces.append(
+            go.Scattermap(
+                lat=lats[mask],
+                lon=lons[mask],
+                customdata=rows[mask],
+                hovertext=hover[mask],
+                hoverinfo="text",
+                mode="markers",
+                marker={"size": 10, "color": colours.get(code, OTHER_COLOUR), "opacity": 0.85},
+                name=category_label(field, code),
+            )
+        )
+    return traces
+
+
+def _open_incident_traces(incident: OpenIncident) -> list[go.Scattermap]:
+    traces = []
+    if incident.radius_km:
+        ring_lats, ring_lons = geodesic_circle(incident.lat, incident.lon, incident.radius_km)
+        traces.append(
+            go.Scattermap(
+                lat=ring_lats,
+                lon=ring_lons,
+                mode="lines",
+                fill="toself",
+                fillcolor="rgba(20, 20, 20, 0.08)",
+                line={"color": "#111111", "width": 1.5},
+                hoverinfo="skip",
+                name=f"Uncertainty: {incident.radius_km:g} km",
+            )
+        )
+    for size, colour in ((22, "#111111"), (14, "#FFD400")):
+        traces.append(
+            go.Scattermap(
+                lat=[incident.lat],
+                lon=[incident.lon],
+                customdata=[incident.row],
+                hovertext=[incident.title],
+                hoverinfo="text",
+                mode="markers",
+                marker={"size": size, "color": colour},
+                name="Open incident",
+                showlegend=size == 14,
+            )
+        )
+    return traces
+
+
+def build_map_figure(
+    frame: pd.DataFrame,
+    field: str,
+    colours: dict[str, str],
+    open_incident: OpenIncident | None = None,
+    basemap: str = "offline",
+    static_url: str = "app/static",
+    view_key: str = "",
+) -> go.Figure:
+    figure = go.Figure(_category_traces(frame, field, colours))
+    if open_incident is not None:
+        figure.add_traces(_open_incident_traces(open_incident))
+    style = "white-bg" if basemap == "offline" else basemap
+    figure.update_layout(
+        map={"style": style, **fit_view(frame["lat"].to_numpy(), frame["lon"].to_numpy())},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        height=620,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0},
+        # Same filters -> same uirevision -> plotly keeps the user's pan and zoom; new
+        # filters -> the view refits to the filtered incidents.
+        uirevision=view_key,
+        clickmode="event+select",
+    )
+    if basemap == "offline":
+        figure.update_layout(map_layers=offline_layers(static_url))
+    return figure
+
+
+def render_map(
+    frame: pd.DataFrame,
+    field: str,
+    colours: dict[str, str],
+    *,
+    key: str,
+    on_select,
+    open_incident: OpenIncident | None = None,
+    basemap: str = "offline",
+    static_url: str = "app/static",
+    view_key: str = "",
+) -> None:
+    st.plotly_chart(
+        build_map_figure(frame, field, colours, open_incident, basemap, static_url, view_key),
+        key=key,
+        on_select=on_select,
+        selection_mode=("points",),
+        config={"scrollZoom": True, "displaylogo": False},
+        theme=None,
+    )

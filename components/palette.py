@@ -1,0 +1,41 @@
+"""Stable colours per category: a category keeps its colour whatever the filters show."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from incidents.labels import FIELD_VOCABULARY, codes, label
+
+# Okabe-Ito + Tableau hues: distinguishable for common colour-vision deficiencies.
+COLOURS = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F",
+    "#B8860B", "#1F4E79", "#9467BD", "#17BECF", "#BCBD22", "#E377C2", "#2CA02C", "#FF7F0E",
+)  # fmt: skip
+OTHER = "other-values"
+OTHER_COLOUR = "#A9A9A9"
+MAX_CATEGORIES = 12
+
+
+def category_order(field: str, full_frame: pd.DataFrame) -> list[str]:
+    """Vocabulary order where there is a vocabulary; otherwise most frequent first."""
+    if field in FIELD_VOCABULARY:
+        return list(codes(field))
+    counts = full_frame[field].fillna("").value_counts()
+    return [code for code in counts.index if code][:MAX_CATEGORIES]
+
+
+def colour_map(field: str, full_frame: pd.DataFrame) -> dict[str, str]:
+    order = category_order(field, full_frame)
+    return {code: COLOURS[i % len(COLOURS)] for i, code in enumerate(order)}
+
+
+def categories_of(frame: pd.DataFrame, field: str, mapping: dict[str, str]) -> np.ndarray:
+    """Each row's category code, with values outside the mapping folded into OTHER."""
+    values = frame[field].fillna("").to_numpy(dtype=object)
+    known = np.isin(values, list(mapping))
+    return np.where(known, values, OTHER)
+
+
+def category_label(field: str, code: str) -> str:
+    return "Other" if code == OTHER else label(field, code)

@@ -1,0 +1,53 @@
+"""Turning chart and table selections into view changes (run as widget callbacks)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.data import current_catalog
+from components.url_state import open_incident, set_date_window
+
+TABLE_IDS = "_table_ids"
+
+
+def _row_to_id(point: dict) -> str | None:
+    data = point.get("customdata")
+    if isinstance(data, list):
+        data = data[0] if data else None
+    if data is None:
+        return None
+    frame = current_catalog().frame
+    row = int(data)
+    return frame["id"].iat[row] if 0 <= row < len(frame) else None
+
+
+def open_selected_point(chart_key: str) -> None:
+    selection = st.session_state[chart_key].selection
+    for point in selection.get("points", []):
+        incident_id = _row_to_id(point)
+        if incident_id:
+            open_incident(incident_id)
+            return
+
+
+def timeline_selected(chart_key: str) -> None:
+    """A dragged range sets the date window; a clicked incident opens it."""
+    selection = st.session_state[chart_key].selection
+    boxes = selection.get("box", [])
+    if boxes and boxes[0].get("x"):
+        start, end = sorted(pd.Timestamp(x) for x in boxes[0]["x"][:2])
+        set_date_window(start.date(), end.date())
+        return
+    open_selected_point(chart_key)
+
+
+def table_selected(table_key: str) -> None:
+    rows = st.session_state[table_key].selection.get("rows", [])
+    ids = st.session_state.get(TABLE_IDS, [])
+    if rows and rows[0] < len(ids):
+        open_incident(ids[rows[0]])
+
+
+def remember_table_ids(ids: list[str]) -> None:
+    st.session_state[TABLE_IDS] = ids

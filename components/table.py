@@ -1,0 +1,38 @@
+"""The filtered incidents as a sortable table, an accessible alternative to the charts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from incidents.labels import label
+
+
+def table_frame(frame: pd.DataFrame, permalink) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": [permalink(incident_id) for incident_id in frame["id"]],
+            "date": frame["date"].dt.date,
+            "title": frame["title"],
+            "type": [label("type", code) for code in frame["type"]],
+            "region": [label("region", code) for code in frame["region"]],
+            "initiator": [label("initiator", code) for code in frame["initiator"]],
+            "target": [label("target", code) for code in frame["target"]],
+            "verification": [label("verification", code) for code in frame["verification"]],
+            "sources": frame["n_sources"],
+        }
+    )
+
+
+def render_table(frame: pd.DataFrame, *, key: str, permalink, on_select) -> None:
+    st.dataframe(
+        table_frame(frame, permalink),
+        key=key,
+        hide_index=True,
+        on_select=on_select,
+        selection_mode="single-row",
+        column_config={
+            "id": st.column_config.LinkColumn("id", display_text=r"incident=([^&]+)", help="Permalink"),
+            "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+        },
+    )

@@ -1,0 +1,107 @@
+"""The timeline: incidents on a date axis in lanes by the colour-by field.
+
+A multi-day episode is a solid span; a month- or year-precision date is a faint span over its
+whole month or year, with a hollow marker at its start, rather than a falsely precise dot.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.palette import OTHER, OTHER_COLOUR, categories_of, category_label
+
+
+def _span_segments(frame: pd.DataFrame, lanes: np.ndarray) -> tuple[list, list]:
+    xs, ys = [], []
+    for start, end, lane in zip(frame["date"], frame["end"], lanes, strict=True):
+        xs += [start, end + pd.Timedelta(hours=23), None]
+        ys += [lane, lane, None]
+    return xs, ys
+
+
+def build_timeline_figure(frame: pd.DataFrame, field: str, colours: dict[str, str], open_row: int | None = None):
+    categories = categories_of(frame, field, colours)
+    lane_codes = [code for code in [*colours, OTHER] if (categories == code).any()]
+    lane_labels = {code: category_label(field, code) for code in lane_codes}
+    lanes = np.array([lane_labels[code] for code in categories], dtype=object)
+    precise = (frame["date_precision"] == "day").to_numpy()
+    spans = (frame["end"] > frame["date"]).to_numpy()
+    figure = go.Figure()
+    for code in lane_codes:
+        in_lane = categories == code
+        colour = colours.get(code, OTHER_COLOUR)
+        for is_precise, opacity, width in ((True, 0.9, 5), (False, 0.3, 9)):
+            subset = in_lane & spans & (precise == is_precise)
+            if subset.any():
+                xs, ys = _span_segments(frame[subset], lanes[subset])
+                figure.add_trace(
+                    go.Scatter(
+                        x=xs, y=ys, mode="lines", line={"color": colour, "width": width},
+                        opacity=opacity, hoverinfo="skip", showlegend=False,
+                    )
+                )  # fmt: skip
+        marker_rows = frame[in_lane]
+        figure.add_trace(
+            go.Scatter(
+                x=marker_rows["date"],
+                y=lanes[in_lane],
+                customdata=marker_rows["row"].to_numpy(dtype=np.int32),
+                hovertext=(marker_rows["date"].dt.strftime("%Y-%m-%d") + " · " + marker_rows["title"]).to_numpy(),
+                hoverinfo="text",
+                mode="markers",
+                marker={
+                    "color": colour,
+                    "size": 10,
+                    "symbol": np.where(precise[in_lane], "circle", "circle-open"),
+                    "line": {"width": 1.5, "color": colour},
+                },
+                name=lane_labels[code],
+                showlegend=False,
+            )
+        )
+    if open_row is not None and (frame["row"] == open_row).any():
+        opened = frame[frame["row"] == open_row]
+        figure.add_trace(
+            go.Scatter(
+                x=opened["date"],
+                y=lanes[(frame["row"] == open_row).to_numpy()],
+                customdata=opened["row"].to_numpy(dtype=np.int32),
+                mode="markers",
+                marker={"size": 20, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": "#111111"}},
+                hoverinfo="skip",
+                name="Open incident",
+                showlegend=False,
+            )
+        )
+    figure.update_layout(
+        height=max(220, 60 + 34 * len(lane_codes)),
+        margin={"l": 10, "r": 10, "t": 10, "b": 30},
+        xaxis={"type": "date", "showgrid": True},
+        yaxis={"categoryorder": "array", "categoryarray": [lane_labels[c] for c in reversed(lane_codes)]},
+        dragmode="select",
+        selectdirection="h",
+        clickmode="event+select",
+        hovermode="closest",
+        plot_bgcolor="white",
+    )
+    return figure
+
+
+def render_timeline(
+    frame: pd.DataFrame, field: str, colours: dict[str, str], *, key: str, on_select, open_row: int | None = None
+) -> None:
+    st.plotly_chart(
+        build_timeline_figure(frame, field, colours, open_row),
+        key=key,
+        on_select=on_select,
+        selection_mode=("points", "box"),
+        config={"scrollZoom": True, "displaylogo": False},
+        theme=None,
+    )
+    st.caption(
+        "Drag across the timeline to set the date window; scroll to zoom. Hollow markers and faint spans "
+        "are dates known only to the month or year; solid spans are multi-day episodes."
+    )

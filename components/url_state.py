@@ -1,0 +1,85 @@
+"""Keeping the page and its URL in step (DESIGN.md section 3).
+
+The query string is read once at the top of a run. If it changed since we last saw it (a
+pasted link, the first load, the browser's Back button) it seeds the widgets; otherwise the
+widgets own the state. At the end of the run the state is written back, once, and only if it
+changed, because every write is a browser-history entry.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from incidents import view
+from incidents.view import Notice, ViewState
+
+SEEN_PARAMS = "_url_params_seen"
+NOTICES = "_url_notices"
+SEEDED_STATE = "_url_seeded_state"
+
+# ViewState attribute -> widget key in st.session_state
+WIDGET_KEYS = {
+    "date_from": "f_from",
+    "date_to": "f_to",
+    "types": "f_type",
+    "regions": "f_region",
+    "initiators": "f_initiator",
+    "targets": "f_target",
+    "platforms": "f_platform",
+    "verification": "f_verification",
+    "q": "f_q",
+    "near": "f_near",
+    "radius_km": "f_radius",
+    "color": "f_color",
+    "incident": "incident",
+}
+
+
+def _current_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def read_view() -> tuple[ViewState, list[Notice]]:
+    """The view the URL asks for; seeds the widgets when the URL changed from outside."""
+    params = _current_params()
+    if st.session_state.get(SEEN_PARAMS) != params:
+        parsed = view.parse_view(params)
+        for attribute, key in WIDGET_KEYS.items():
+            value = getattr(parsed.state, attribute)
+            st.session_state[key] = list(value) if isinstance(value, tuple) else value
+        st.session_state[SEEN_PARAMS] = params
+        st.session_state[NOTICES] = parsed.notices
+        st.session_state[SEEDED_STATE] = parsed.state
+    return st.session_state[SEEDED_STATE], st.session_state[NOTICES]
+
+
+def widget_state(version: str) -> ViewState:
+    """The view as the widgets (and chart selections) hold it now."""
+    values = {}
+    for attribute, key in WIDGET_KEYS.items():
+        value = st.session_state.get(key)
+        values[attribute] = tuple(value) if isinstance(value, list) else value
+    values["q"] = (values["q"] or "").strip()
+    values["near"] = (values["near"] or "").strip()
+    values["color"] = values["color"] or view.DEFAULT_COLOR
+    return ViewState(**values, version=version)
+
+
+def write_view(state: ViewState, seeded: ViewState) -> None:
+    """Push the state to the URL if the user changed it (ignoring the version stamp)."""
+    if state == ViewState(**{**seeded.__dict__, "version": state.version}):
+        return
+    params = view.view_params(state)
+    st.query_params.from_dict(params)
+    st.session_state[SEEN_PARAMS] = params
+    st.session_state[SEEDED_STATE] = state
+    st.session_state[NOTICES] = []  # the link the notices were about is gone
+
+
+def open_incident(incident_id: str | None) -> None:
+    st.session_state[WIDGET_KEYS["incident"]] = incident_id
+
+
+def set_date_window(start, end) -> None:
+    st.session_state[WIDGET_KEYS["date_from"]] = start
+    st.session_state[WIDGET_KEYS["date_to"]] = end
