@@ -145,5 +145,8 @@ def geodesic_circle(lat: float, lon: float, radius_km: float, points: int = 73) 
     for bearing in np.linspace(0.0, 360.0, points):
         destination = distance.destination((lat, lon), bearing=float(bearing))
         lats.append(round(destination.latitude, 5))
-        lons.append(round(destination.longitude, 5))
-    return lats, lons
+        lons.append(destination.longitude)
+    # Keep the ring continuous across the antimeridian (179.9 -> 180.1, not -179.9), or a
+    # flat map draws a line around the world.
+    unwrapped = np.degrees(np.unwrap(np.radians(lons)))
+    return lats, [round(float(lon), 5) for lon in unwrapped]

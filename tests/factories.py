@@ -57,3 +57,68 @@ def write_record(folder: Path, data: dict, name: str | None = None) -> Path:
     path = year_folder / f"{name}.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def _incident(id_, *, region, type_, initiators, targets, lat, lon, verification="official", **extra) -> dict:
+    actors = [{"role": "initiator", **a} for a in initiators] + [{"role": "target", **a} for a in targets]
+    data = record(
+        id=id_,
+        title=extra.pop("title", f"Test incident {id_}"),
+        date=id_[:10],
+        type=type_,
+        location={"name": f"Test place {id_}", "lat": lat, "lon": lon, "radius_km": 50, "region": region},
+        actors=actors,
+        verification=verification,
+        claims=[],
+    )
+    data.update(extra)
+    return data
+
+
+# A small, fully synthetic dataset for filter and app tests (ids name what each one tests).
+FIXTURE_RECORDS = [
+    _incident(
+        "2020-01-02-a-black-sea-intercept", region="black-sea", type_="unsafe_intercept", lat=43.0, lon=33.0,
+        initiators=[{"country": "RU", "platform": "Su-27", "category": "fighter"}],
+        targets=[{"country": "US", "platform": "MQ-9 Reaper", "category": "uav"}],
+    ),
+    _incident(
+        "2021-06-15-b-syria-flares", region="syria", type_="flare_or_chaff_release", lat=35.0, lon=36.5,
+        initiators=[{"country": "RU", "platform": "Su-35", "category": "fighter"}],
+        targets=[{"country": "US", "platform": "MQ-9 Reaper", "category": "uav"}],
+    ),
+    _incident(
+        "2022-03-01-c-baltic-violation", region="baltic-sea", type_="airspace_violation", lat=57.5, lon=19.0,
+        initiators=[{"country": "RU", "platform": "Su-27", "category": "fighter"}, {"country": "BY", "category": "fighter"}],
+        targets=[{"country": "SE", "category": "air_defence"}], verification="contested",
+    ),
+    _incident(
+        "2019-05-01-d-scs-month-precision", region="south-china-sea", type_="unsafe_intercept", lat=15.0, lon=114.0,
+        initiators=[{"country": "CN", "platform": "J-16", "category": "fighter"}],
+        targets=[{"country": "AU", "platform": "P-8A", "category": "maritime_patrol"}],
+        verification="single_source", date_precision="month",
+    ),
+    _incident(
+        "2023-09-10-e-flank-multi-day", region="eastern-flank", type_="drone_incursion", lat=51.0, lon=23.5,
+        initiators=[{"country": "RU", "platform": "Shahed", "category": "uav"}],
+        targets=[{"country": "PL", "category": "air_defence"}], verification="corroborated", end_date="2023-09-11",
+    ),
+    _incident(
+        "2024-01-01-f-europe-year-precision", region="western-europe", type_="drone_incursion", lat=50.8, lon=4.4,
+        initiators=[{"country": "unknown", "category": "uav"}], targets=[{"country": "BE", "category": "ground_target"}],
+        verification="unverified", date_precision="year",
+    ),
+    _incident(
+        "2018-07-07-g-gulf-shootdown", region="persian-gulf", type_="shootdown", lat=26.5, lon=56.5,
+        initiators=[{"country": "IR", "category": "air_defence"}],
+        targets=[{"country": "US", "platform": "RQ-4A", "category": "uav"}], verification="contested",
+    ),
+]  # fmt: skip
+
+FIXTURE_IDS = sorted(r["id"] for r in FIXTURE_RECORDS)
+
+
+def write_fixture_dataset(folder: Path) -> Path:
+    for data in FIXTURE_RECORDS:
+        write_record(folder, data)
+    return folder

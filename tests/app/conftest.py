@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.data import DATA_ENV
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def run_app(query: dict | None = None, data=None, monkeypatch=None) -> AppTest:
+    if data is not None:
+        monkeypatch.setenv(DATA_ENV, str(data))
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+@pytest.fixture
+def fixture_app(fixture_data, monkeypatch):
+    def run(query: dict | None = None) -> AppTest:
+        return run_app(query, fixture_data, monkeypatch)
+
+    return run
+
+
+@pytest.fixture
+def shipped_app(monkeypatch):
+    monkeypatch.delenv(DATA_ENV, raising=False)
+
+    def run(query: dict | None = None) -> AppTest:
+        return run_app(query)
+
+    return run
+
+
+def table_ids(app: AppTest) -> list[str]:
+    (table,) = [frame for frame in app.dataframe if "title" in frame.value.columns]
+    return [re.search(r"incident=([^&]+)", link).group(1) for link in table.value["id"]]
+
+
+def chart_specs(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def chart_rows(spec: dict) -> set[int]:
+    """Row numbers (customdata) of every selectable point in a figure."""
+    rows = set()
+    for trace in spec["data"]:
+        data = trace.get("customdata")
+        if isinstance(data, dict):  # plotly ships typed arrays as {"dtype", "bdata"}
+            import base64
+
+            import numpy as np
+
+            data = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
+        rows.update(int(value) for value in data or [])
+    return rows
+
+
+def notice_texts(app: AppTest) -> str:
+    return "\n".join(element.value for element in [*app.warning, *app.info, *app.error])

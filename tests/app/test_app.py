@@ -1,0 +1,107 @@
+"""The dashboard without a browser (streamlit.testing AppTest), seeded with query strings."""
+
+from __future__ import annotations
+
+import pytest
+
+from incidents.catalog import load_catalog
+from tests.app.conftest import chart_rows, chart_specs, notice_texts, table_ids
+from tests.factories import FIXTURE_IDS
+from tests.unit.test_view import FILTER_CASES
+
+QUERY_CASES = [(query, expected) for query, expected in FILTER_CASES if not query.startswith("http")]
+
+
+def as_params(query: str) -> dict[str, list[str]]:
+    from incidents.view import query_pairs
+
+    params: dict[str, list[str]] = {}
+    for key, value in query_pairs(query):
+        params.setdefault(key, []).append(value)
+    return params
+
+
+@pytest.mark.parametrize(("query", "expected"), QUERY_CASES, ids=[q or "empty" for q, _ in QUERY_CASES])
+def test_url_keys_filter_table_and_charts(fixture_app, fixture_catalog, query, expected):
+    app = fixture_app(as_params(query))
+    assert sorted(table_ids(app)) == sorted(expected)
+    rows = set(fixture_catalog.frame.set_index("id").index.get_indexer(expected))
+    map_spec, timeline_spec = chart_specs(app)[-2:]
+    # The open incident is drawn again as a highlight, whether or not the filters keep it.
+    assert chart_rows(map_spec) == rows | _open_rows(app, fixture_catalog)
+    assert chart_rows(timeline_spec) == rows
+    assert f"{len(expected)} of {len(FIXTURE_IDS)}" in app.metric[0].value
+
+
+def _open_rows(app, catalog) -> set[int]:
+    incident = app.query_params.get("incident")
+    return set(catalog.frame.set_index("id").index.get_indexer([incident])) if incident else set()
+
+
+def test_open_incident_is_highlighted_with_its_uncertainty_circle(fixture_app):
+    app = fixture_app({"incident": "2020-01-02-a-black-sea-intercept"})
+    map_spec = chart_specs(app)[-2]
+    names = [trace.get("name") for trace in map_spec["data"]]
+    assert "Open incident" in names
+    assert "Uncertainty: 50 km" in names
+
+
+def test_panel_of_the_black_sea_collision(shipped_app):
+    app = shipped_app({"incident": "2023-03-14-black-sea-su27-mq9-collision"})
+    record = load_catalog().records["2023-03-14-black-sea-su27-mq9-collision"]
+    assert app.subheader[0].value == record.title
+    text = "\n".join(element.value for element in app.markdown)
+    assert "Russian Federation" in text and "United States" in text
+    for source in record.sources:
+        assert str(source.url) in text
+    assert "Each side's account" in text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_notice"),
+    [
+        ({"from": "2023-13-01"}, "`from=2023-13-01`: is not a real date"),
+        ({"type": "dogfight"}, "`type=dogfight`: is not a known type code"),
+        ({"incident": "2020-02-02-no-such-incident"}, "Incident not found: `2020-02-02-no-such-incident`"),
+        ({"v": "00000000"}, "This link was made with dataset version 00000000"),
+    ],
+)
+def test_bad_link_gives_a_notice_and_the_rest_applies(fixture_app, query, expected_notice):
+    app = fixture_app({**query, "region": "syria"})
+    assert expected_notice in notice_texts(app)
+    assert table_ids(app) == ["2021-06-15-b-syria-flares"]
+
+
+def test_filter_matching_nothing_says_what_to_loosen(fixture_app):
+    app = fixture_app({"region": "syria", "type": "collision"})
+    assert "No incidents match these filters" in notice_texts(app)
+    assert "(`type`)" in notice_texts(app) and "(`region`)" in notice_texts(app)
+
+
+def test_rejected_records_are_listed(tmp_path, monkeypatch, fixture_data):
+    import shutil
+
+    from tests.app.conftest import run_app
+
+    shutil.copytree(fixture_data, tmp_path / "data")
+    (tmp_path / "data" / "2020" / "2020-05-05-broken.yaml").write_text("id: [", encoding="utf-8")
+    app = run_app({}, tmp_path / "data", monkeypatch)
+    expanders = [e.label for e in app.expander]
+    assert any("1 record files could not be loaded" in label for label in expanders)
+    assert len(table_ids(app)) == len(FIXTURE_IDS)
+
+
+def test_widget_change_writes_codes_to_the_url(fixture_app):
+    app = fixture_app({"region": "syria"})
+    app.sidebar.multiselect(key="f_type").select("collision").run()
+    assert dict(app.query_params) == {"region": "syria", "type": "collision", "v": app_version(app)}
+
+
+def test_unchanged_view_does_not_rewrite_the_url(fixture_app):
+    app = fixture_app({"region": "syria"})
+    app.run()
+    assert dict(app.query_params) == {"region": "syria"}
+
+
+def app_version(app) -> str:
+    return app.caption[0].value.rsplit(" ", 1)[-1]

@@ -1,0 +1,118 @@
+"""Figure builders and geometry, without a browser."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from geopy.distance import geodesic
+
+from components.map import OpenIncident, build_map_figure, fit_view
+from components.overview import build_monthly_figure, build_type_counts_figure
+from components.palette import colour_map
+from components.timeline import build_timeline_figure
+from incidents.geo import geodesic_circle, geodesic_km, haversine_km
+
+
+@pytest.fixture
+def frame(fixture_catalog):
+    frame = fixture_catalog.frame.copy()
+    frame["row"] = range(len(frame))
+    return frame
+
+
+def selectable_rows(figure) -> list[int]:
+    return sorted(int(v) for trace in figure.data if trace.customdata is not None for v in trace.customdata)
+
+
+def test_map_has_one_lean_trace_per_category(frame):
+    colours = colour_map("type", frame)
+    figure = build_map_figure(frame, "type", colours)
+    assert selectable_rows(figure) == list(range(len(frame)))
+    assert {trace.name for trace in figure.data} == {
+        "Unsafe intercept", "Flare or chaff release", "Airspace violation", "Drone incursion", "Shoot-down",
+    }  # fmt: skip
+    first = figure.data[0]
+    assert np.asarray(first.lat).dtype == np.float32
+    assert np.asarray(first.customdata).dtype == np.int32
+
+
+def test_colours_are_stable_whatever_the_filter(frame):
+    colours = colour_map("type", frame)
+    full = {t.name: t.marker.color for t in build_map_figure(frame, "type", colours).data}
+    subset = {t.name: t.marker.color for t in build_map_figure(frame.iloc[:2], "type", colours).data}
+    assert all(full[name] == colour for name, colour in subset.items())
+
+
+def test_open_incident_draws_a_geodesic_circle(frame):
+    opened = OpenIncident(row=0, title="x", lat=60.0, lon=20.0, radius_km=200)
+    figure = build_map_figure(frame, "type", colour_map("type", frame), opened)
+    (ring,) = [trace for trace in figure.data if trace.name == "Uncertainty: 200 km"]
+    assert ring.lat[0] == pytest.approx(ring.lat[-1]) and ring.lon[0] == pytest.approx(ring.lon[-1])
+    distances = [geodesic((60.0, 20.0), point).km for point in zip(ring.lat, ring.lon, strict=True)]
+    assert max(abs(d - 200) for d in distances) < 0.01
+    # At 60N a degree of longitude is half a degree of latitude: a circle, not a pixel disc.
+    assert (max(ring.lon) - min(ring.lon)) == pytest.approx(2 * (max(ring.lat) - min(ring.lat)), rel=0.05)
+
+
+def test_offline_basemap_uses_served_layers_and_online_styles_are_a_choice(frame):
+    colours = colour_map("type", frame)
+    offline = build_map_figure(frame, "type", colours, static_url="http://localhost:8501/app/static")
+    assert offline.layout.map.style == "white-bg"
+    assert [layer.source for layer in offline.layout.map.layers][0] == (
+        "http://localhost:8501/app/static/basemap/land.geojson"
+    )
+    online = build_map_figure(frame, "type", colours, basemap="carto-positron")
+    assert online.layout.map.style == "carto-positron"
+    assert len(online.layout.map.layers) == 0
+
+
+@pytest.mark.parametrize(
+    ("lats", "lons"), [([43.0, 35.0], [33.0, 36.5]), ([15.0, 57.5], [-120.0, 140.0]), ([10.0], [10.0])]
+)
+def test_fit_view_centres_between_the_points(lats, lons):
+    view = fit_view(np.array(lats), np.array(lons))
+    assert min(lons) <= view["center"]["lon"] <= max(lons)
+    assert min(lats) - 1 <= view["center"]["lat"] <= max(lats) + 1
+    wide = fit_view(np.array([0.0, 0.0]), np.array([-150.0, 150.0]))
+    assert wide["zoom"] < view["zoom"] or len(lats) > 1
+
+
+def test_timeline_draws_imprecise_dates_as_spans(frame):
+    figure = build_timeline_figure(frame, "type", colour_map("type", frame))
+    assert selectable_rows(figure) == list(range(len(frame)))
+    spans = [trace for trace in figure.data if trace.mode == "lines"]
+    xs = [pd.Timestamp(x) for trace in spans for x in trace.x if x is not None]
+    assert pd.Timestamp("2019-05-01") in xs  # month precision: from the 1st ...
+    assert any(x.strftime("%Y-%m-%d") == "2019-05-31" for x in xs)  # ... to the end of the month
+    assert any(x.strftime("%Y-%m-%d") == "2024-12-31" for x in xs)  # year precision: whole year
+    assert any(x.strftime("%Y-%m-%d") == "2023-09-11" for x in xs)  # multi-day episode
+    faint = [trace.opacity for trace in spans]
+    assert min(faint) < max(faint)
+
+
+def test_timeline_highlights_the_open_incident(frame):
+    figure = build_timeline_figure(frame, "region", colour_map("region", frame), open_row=3)
+    assert [trace.customdata[0] for trace in figure.data if trace.name == "Open incident"] == [3]
+
+
+def test_overview_counts_add_up(frame):
+    colours = colour_map("verification", frame)
+    monthly = build_monthly_figure(frame, "verification", colours)
+    assert sum(sum(trace.y) for trace in monthly.data) == len(frame)
+    types = build_type_counts_figure(frame)
+    assert sum(types.data[0].x) == len(frame)
+
+
+def test_haversine_agrees_with_geodesic_for_filtering():
+    lats, lons = np.array([34.89, 43.0, -33.9]), np.array([35.89, 33.0, 151.2])
+    fast = haversine_km(44.6, 33.5, lats, lons)
+    exact = [geodesic_km((44.6, 33.5), (lat, lon)) for lat, lon in zip(lats, lons, strict=True)]
+    assert fast == pytest.approx(exact, rel=0.006)
+
+
+def test_circle_crossing_the_antimeridian_stays_a_circle():
+    lats, lons = geodesic_circle(0.0, 179.5, 200)
+    distances = [geodesic((0.0, 179.5), (lat, (lon + 180) % 360 - 180)).km for lat, lon in zip(lats, lons, strict=True)]
+    assert max(abs(d - 200) for d in distances) < 0.01
+    assert max(lons) - min(lons) < 5  # no jump from +180 to -180
