@@ -89,7 +89,9 @@ FIXTURE_RECORDS = [
     ),
     _incident(
         "2022-03-01-c-baltic-violation", region="baltic-sea", type_="airspace_violation", lat=57.5, lon=19.0,
-        initiators=[{"country": "RU", "platform": "Su-27", "category": "fighter"}, {"country": "BY", "category": "fighter"}],
+        initiators=[
+            {"country": "RU", "platform": "Su-27", "category": "fighter"}, {"country": "BY", "category": "fighter"},
+        ],
         targets=[{"country": "SE", "category": "air_defence"}], verification="contested",
     ),
     _incident(
@@ -105,7 +107,8 @@ FIXTURE_RECORDS = [
     ),
     _incident(
         "2024-01-01-f-europe-year-precision", region="western-europe", type_="drone_incursion", lat=50.8, lon=4.4,
-        initiators=[{"country": "unknown", "category": "uav"}], targets=[{"country": "BE", "category": "ground_target"}],
+        initiators=[{"country": "unknown", "category": "uav"}],
+        targets=[{"country": "BE", "category": "ground_target"}],
         verification="unverified", date_precision="year",
     ),
     _incident(

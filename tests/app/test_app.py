@@ -51,7 +51,8 @@ def test_panel_of_the_black_sea_collision(shipped_app):
     record = load_catalog().records["2023-03-14-black-sea-su27-mq9-collision"]
     assert app.subheader[0].value == record.title
     text = "\n".join(element.value for element in app.markdown)
-    assert "Russian Federation" in text and "United States" in text
+    assert "Russian Federation" in text
+    assert "United States" in text
     for source in record.sources:
         assert str(source.url) in text
     assert "Each side's account" in text
@@ -75,7 +76,8 @@ def test_bad_link_gives_a_notice_and_the_rest_applies(fixture_app, query, expect
 def test_filter_matching_nothing_says_what_to_loosen(fixture_app):
     app = fixture_app({"region": "syria", "type": "collision"})
     assert "No incidents match these filters" in notice_texts(app)
-    assert "(`type`)" in notice_texts(app) and "(`region`)" in notice_texts(app)
+    assert "(`type`)" in notice_texts(app)
+    assert "(`region`)" in notice_texts(app)
 
 
 def test_rejected_records_are_listed(tmp_path, monkeypatch, fixture_data):

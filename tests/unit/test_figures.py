@@ -48,7 +48,7 @@ def test_open_incident_draws_a_geodesic_circle(frame):
     opened = OpenIncident(row=0, title="x", lat=60.0, lon=20.0, radius_km=200)
     figure = build_map_figure(frame, "type", colour_map("type", frame), opened)
     (ring,) = [trace for trace in figure.data if trace.name == "Uncertainty: 200 km"]
-    assert ring.lat[0] == pytest.approx(ring.lat[-1]) and ring.lon[0] == pytest.approx(ring.lon[-1])
+    assert (ring.lat[0], ring.lon[0]) == pytest.approx((ring.lat[-1], ring.lon[-1]))
     distances = [geodesic((60.0, 20.0), point).km for point in zip(ring.lat, ring.lon, strict=True)]
     assert max(abs(d - 200) for d in distances) < 0.01
     # At 60N a degree of longitude is half a degree of latitude: a circle, not a pixel disc.
@@ -59,7 +59,7 @@ def test_offline_basemap_uses_served_layers_and_online_styles_are_a_choice(frame
     colours = colour_map("type", frame)
     offline = build_map_figure(frame, "type", colours, static_url="http://localhost:8501/app/static")
     assert offline.layout.map.style == "white-bg"
-    assert [layer.source for layer in offline.layout.map.layers][0] == (
+    assert next(layer.source for layer in offline.layout.map.layers) == (
         "http://localhost:8501/app/static/basemap/land.geojson"
     )
     online = build_map_figure(frame, "type", colours, basemap="carto-positron")
