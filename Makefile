@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint format validate setup dev-setup clean basemap
+.PHONY: run test lint format validate setup dev-setup clean basemap screenshot browser
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -37,6 +37,14 @@ validate: setup
 
 test: dev-setup lint
 	$(PY) -m pytest
+
+# Debian's Chromium for the browser tests (never a downloaded browser); needs root.
+browser:
+	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+# The README's screenshot, taken by the browser suite against the real app.
+screenshot: dev-setup
+	SCREENSHOT_PATH=docs/screenshot.png $(PY) -m pytest -q tests/e2e -k screenshot
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

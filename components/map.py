@@ -43,7 +43,8 @@ def offline_layers(static_url: str) -> list[dict]:
 
 
 def fit_view(lats: np.ndarray, lons: np.ndarray, width_px: int = 620, height_px: int = 520) -> dict:
-    """Centre and zoom that show every point (web-mercator zoom from the bounding box)."""
+    """Centre and zoom that show every point (web-mercator zoom from the bounding box).
+    MapLibre's zoom 0 shows the world in 512 px."""
     if len(lats) == 0:
         return {"center": {"lat": 30.0, "lon": 20.0}, "zoom": 0.8}
     south, north = float(np.min(lats)), float(np.max(lats))
@@ -55,9 +56,9 @@ def fit_view(lats: np.ndarray, lons: np.ndarray, width_px: int = 620, height_px:
 
     lon_span = max(east - west, 0.5)
     y_span = max(mercator_y(north) - mercator_y(south), 0.01)
-    zoom_x = math.log2(width_px / 256 * 360 / lon_span)
-    zoom_y = math.log2(height_px / 256 * 2 * math.pi / y_span)
-    zoom = max(0.0, min(zoom_x, zoom_y, 7.0) - 0.4)
+    zoom_x = math.log2(width_px / 512 * 360 / lon_span)
+    zoom_y = math.log2(height_px / 512 * 2 * math.pi / y_span)
+    zoom = max(0.3, min(zoom_x, zoom_y, 7.0) - 0.3)
     center_y = (mercator_y(north) + mercator_y(south)) / 2
     center_lat = math.degrees(2 * math.atan(math.exp(center_y)) - math.pi / 2)
     return {"center": {"lat": round(center_lat, 4), "lon": round((west + east) / 2, 4)}, "zoom": round(zoom, 2)}

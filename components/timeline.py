@@ -81,7 +81,10 @@ def build_timeline_figure(frame: pd.DataFrame, field: str, colours: dict[str, st
         margin={"l": 10, "r": 10, "t": 10, "b": 30},
         xaxis={"type": "date", "showgrid": True},
         yaxis={"categoryorder": "array", "categoryarray": [lane_labels[c] for c in reversed(lane_codes)]},
-        dragmode="select",
+        # Pan by dragging and zoom by scrolling; a click selects (opens) an incident. In
+        # plotly's select mode a click would clear the selection instead, so range selection
+        # is the toolbar's box-select tool, restricted to the date axis.
+        dragmode="pan",
         selectdirection="h",
         clickmode="event+select",
         hovermode="closest",
@@ -102,6 +105,7 @@ def render_timeline(
         theme=None,
     )
     st.caption(
-        "Drag across the timeline to set the date window; scroll to zoom. Hollow markers and faint spans "
+        "Click an incident to open it. Drag to pan, scroll to zoom; to set the date window, pick the box-select "
+        "tool (⬚) in the chart's toolbar and drag across the dates. Hollow markers and faint spans "
         "are dates known only to the month or year; solid spans are multi-day episodes."
     )
