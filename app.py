@@ -4,9 +4,11 @@ Read the view from the URL, load the data, filter it, hand the frame to the comp
 write the view back to the URL.
 """
 
+from datetime import date
+
 import streamlit as st
 
-from components import notices, selection, url_state
+from components import notices, research, selection, url_state
 from components.data import current_catalog
 from components.filters import render_filters
 from components.map import OpenIncident, render_map
@@ -74,6 +76,7 @@ with panel_column:
             related_link=link_to,
             near=view.proximity_place(state),
         )
+        research.render_incident_citation(opened, catalog.version, link_to(opened.id), date.today())
     else:
         st.info("Click an incident on the map, the timeline or the table to read it with its sources.")
 
@@ -88,5 +91,12 @@ render_timeline(
 st.subheader("Incidents")
 selection.remember_table_ids(frame["id"].tolist())
 render_table(frame, key="table", permalink=link_to, on_select=lambda: selection.table_selected("table"))
+
+exports, cite = st.columns(2)
+with exports:
+    shown = [catalog.records[incident_id] for incident_id in frame["id"]]
+    research.render_exports(shown, catalog.version, view.view_query(state), date.today(), key="export")
+with cite:
+    research.render_view_citation(state, len(frame), catalog.version, link_to(state.incident), date.today())
 
 url_state.write_view(state, seeded)

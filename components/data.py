@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import streamlit as st
 
-from incidents.catalog import DATA_DIR, Catalog, load_catalog, record_files
-
-DATA_ENV = "INCIDENTS_DATA"
-
-
-def data_path() -> Path:
-    return Path(os.environ.get(DATA_ENV) or DATA_DIR)
+from incidents.catalog import DATA_ENV, Catalog, data_path, load_catalog, record_files
 
 
 def dataset_signature(path: Path) -> tuple:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from incidents.problems import Problem
 from incidents.records import ReadResult, read_record
 
 DATA_DIR = Path(__file__).parent / "data"
+DATA_ENV = "INCIDENTS_DATA"
 RECORD_SUFFIXES = (".yaml", ".yml")
 
 COLUMNS = (
@@ -41,6 +43,11 @@ class Catalog:
     @property
     def rejected_files(self) -> list[str]:
         return sorted({problem.path for problem in self.problems})
+
+
+def data_path() -> Path:
+    """The dataset in use: $INCIDENTS_DATA if set, else the curated records."""
+    return Path(os.environ.get(DATA_ENV) or DATA_DIR)
 
 
 def record_files(paths: list[Path]) -> list[Path]:

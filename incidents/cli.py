@@ -7,10 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from incidents.catalog import DATA_DIR, load_catalog, record_files
+from incidents import export
+from incidents.catalog import DATA_DIR, data_path, load_catalog, record_files
 from incidents.geo import Gazetteer, geocode_online
 from incidents.model import record_schema
 from incidents.records import read_record
+from incidents.stats import counts_markdown, replace_counts_block
+from incidents.view import apply, parse_view, view_query
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -65,6 +68,47 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     return 1 if missing else 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    parsed = parse_view(args.query)
+    if parsed.notices:
+        for notice in parsed.notices:
+            print(f"invalid query: {notice}", file=sys.stderr)
+        return 2
+    path = Path(args.data) if args.data else data_path()
+    if not path.exists():
+        print(f"no such dataset: {path}", file=sys.stderr)
+        return 2
+    catalog = load_catalog(path)
+    if catalog.problems:
+        print(
+            f"warning: {len(catalog.rejected_files)} record files could not be loaded (run validate)", file=sys.stderr
+        )
+    state = parsed.state
+    if state.version and state.version != catalog.version:
+        print(f"note: the link was made with dataset version {state.version}; the data is now {catalog.version}",
+              file=sys.stderr)  # fmt: skip
+    ids = apply(catalog.frame, state)["id"]
+    incidents = [catalog.records[incident_id] for incident_id in ids]
+    text = export.render(args.format, incidents, catalog.version, view_query(state))
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    if not incidents:
+        print("note: the view is empty; wrote a valid file with no incidents", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    table = counts_markdown(load_catalog(data_path()).frame)
+    if args.readme:
+        readme = Path(args.readme)
+        readme.write_text(replace_counts_block(readme.read_text(encoding="utf-8"), table), encoding="utf-8")
+    else:
+        print(table)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m incidents", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -81,6 +125,17 @@ def build_parser() -> argparse.ArgumentParser:
     geocode.add_argument("--online", action="store_true", help="ask Nominatim for names the cache lacks")
     geocode.add_argument("--gazetteer", default=str(Path(__file__).parent / "gazetteer.yaml"))
     geocode.set_defaults(run=cmd_geocode)
+
+    exporter = commands.add_parser("export", help="write the incidents a shared link shows")
+    exporter.add_argument("--query", default="", help="the link's query string, with or without '?', or the whole URL")
+    exporter.add_argument("--format", choices=list(export.FORMATS), default="csv")
+    exporter.add_argument("-o", "--output", help="output file (default: standard output)")
+    exporter.add_argument("--data", help="dataset folder or file (default: $INCIDENTS_DATA or the curated data)")
+    exporter.set_defaults(run=cmd_export)
+
+    stats = commands.add_parser("stats", help="counts by region and type (the README's table)")
+    stats.add_argument("--readme", help="rewrite the counts block of this README instead of printing")
+    stats.set_defaults(run=cmd_stats)
     return parser
 
 

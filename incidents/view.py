@@ -215,7 +215,7 @@ def parse_view(query: str | Mapping[str, str | list[str]], gazetteer: Gazetteer 
         try:
             value = PARSERS[key](raw)
         except ValueError as error:
-            notices.append(Notice(key, raw, f"{error}; ignored"))
+            notices.append(Notice(key, raw, str(error)))
             continue
         attribute = KEYS[key][0]
         if key in REPEATED:

@@ -8,6 +8,7 @@ import pytest
 
 from incidents.catalog import DATA_DIR, load_catalog, record_files
 from incidents.records import read_record
+from incidents.vocab import VOCAB_DIR, vocabulary
 
 RECORD_FILES = record_files([DATA_DIR])
 
@@ -61,3 +62,10 @@ def test_syria_series_is_linked():
     records = load_catalog().records
     for incident_id in SYRIA_JULY_2023:
         assert set(records[incident_id].related) == set(SYRIA_JULY_2023) - {incident_id}
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in VOCAB_DIR.glob("*.yaml")))
+def test_vocabulary_entries_have_a_label_and_known_keys(name):
+    for code, entry in vocabulary(name).entries.items():
+        assert isinstance(entry.get("label"), str), code
+        assert set(entry) <= {"label", "description", "rule"}, f"{name}.{code}: {set(entry)}"

@@ -1,0 +1,42 @@
+"""Research outputs of the page: download the view, cite the view or an incident."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from incidents import citation, export
+from incidents.model import Incident
+from incidents.view import ViewState
+
+
+def render_exports(incidents: list[Incident], version: str, query: str, today: date, *, key: str) -> None:
+    st.markdown("**Download this view**")
+    if not incidents:
+        st.caption("The view is empty: the files will be valid but hold no incidents.")
+    columns = st.columns(len(export.FORMATS))
+    for column, (fmt, mime) in zip(columns, export.FORMATS.items(), strict=True):
+        with column:
+            st.download_button(
+                fmt.upper() if fmt != "geojson" else "GeoJSON",
+                # Deferred: the file is built when clicked, not on every rerun.
+                data=lambda fmt=fmt: export.render(fmt, incidents, version, query),
+                file_name=export.file_name(fmt, version, today),
+                mime=mime,
+                key=f"{key}-{fmt}",
+                icon=":material/download:",
+            )
+    st.caption(f"{len(incidents)} incidents, dataset version {version}; CSV lists each source with its URL.")
+
+
+def render_view_citation(state: ViewState, count: int, version: str, link: str, today: date) -> None:
+    st.markdown("**Cite this view**")
+    st.code(citation.cite_view(state, count, version, link, today), language=None, wrap_lines=True)
+    st.code(citation.bibtex_view(state, count, version, link, today), language="bibtex")
+
+
+def render_incident_citation(incident: Incident, version: str, link: str, today: date) -> None:
+    with st.expander("Cite this incident"):
+        st.code(citation.cite_incident(incident, version, link, today), language=None, wrap_lines=True)
+        st.code(citation.bibtex_incident(incident, version, link, today), language="bibtex")

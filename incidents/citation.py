@@ -1,0 +1,84 @@
+"""Citations of a view or an incident: plain text and BibTeX, with version, link and date."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from incidents.labels import label
+from incidents.model import Incident
+from incidents.view import COLOR_FIELDS, ViewState
+
+ATLAS = "Airspace Incident Atlas"
+
+
+def _labels(field: str, codes: tuple[str, ...]) -> str:
+    return ", ".join(label(field, code) for code in codes)
+
+
+def describe_view(state: ViewState) -> str:
+    """The filters of a view in words, for a citation or a figure caption."""
+    parts = []
+    if state.types:
+        parts.append(f"types: {_labels('type', state.types)}")
+    if state.regions:
+        parts.append(f"regions: {_labels('region', state.regions)}")
+    if state.initiators:
+        parts.append(f"initiators: {_labels('initiator', state.initiators)}")
+    if state.targets:
+        parts.append(f"targets: {_labels('target', state.targets)}")
+    if state.platforms:
+        parts.append(f"platforms: {_labels('category', state.platforms)}")
+    if state.verification:
+        parts.append(f"verification: {_labels('verification', state.verification)}")
+    if state.date_from or state.date_to:
+        start = state.date_from.isoformat() if state.date_from else "the first record"
+        end = state.date_to.isoformat() if state.date_to else "the latest record"
+        parts.append(f"from {start} to {end}")
+    if state.q:
+        parts.append(f'matching "{state.q}"')
+    if state.near:
+        parts.append(f"within {state.effective_radius_km:g} km of {state.near}")
+    return "; ".join(parts) if parts else "all incidents"
+
+
+def cite_view(state: ViewState, count: int, version: str, link: str, accessed: date) -> str:
+    return (
+        f"{ATLAS}, dataset version {version}. View: {describe_view(state)} ({count} incidents, "
+        f"coloured by {COLOR_FIELDS[state.color].lower()}). {link} (accessed {accessed.isoformat()})."
+    )
+
+
+def cite_incident(incident: Incident, version: str, link: str, accessed: date) -> str:
+    return (
+        f'{ATLAS}, "{incident.title}" ({incident.id}), dataset version {version}. '
+        f"{link} (accessed {accessed.isoformat()})."
+    )
+
+
+def _bibtex_escape(text: str) -> str:
+    return re.sub(r"([{}%&$#_])", r"\\\1", text)
+
+
+def bibtex(key: str, title: str, link: str, version: str, accessed: date, note: str = "") -> str:
+    notes = f"Dataset version {version}" + (f"; {note}" if note else "") + f"; accessed {accessed.isoformat()}"
+    return "\n".join(
+        [
+            f"@misc{{{key},",
+            f"  title = {{{{{_bibtex_escape(title)}}}}},",
+            f"  author = {{{{{ATLAS}}}}},",
+            f"  year = {{{accessed.year}}},",
+            f"  howpublished = {{\\url{{{link}}}}},",
+            f"  note = {{{_bibtex_escape(notes)}}},",
+            "}",
+        ]
+    )
+
+
+def bibtex_view(state: ViewState, count: int, version: str, link: str, accessed: date) -> str:
+    title = f"{ATLAS}: {describe_view(state)}"
+    return bibtex(f"atlas-{version}-{accessed:%Y%m%d}", title, link, version, accessed, f"{count} incidents")
+
+
+def bibtex_incident(incident: Incident, version: str, link: str, accessed: date) -> str:
+    return bibtex(f"atlas-{incident.id}", f"{ATLAS}: {incident.title}", link, version, accessed)

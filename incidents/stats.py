@@ -1,0 +1,34 @@
+"""Counts of the dataset by region and type, as the Markdown table the README shows."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from incidents.labels import codes, label
+
+START, END = "<!-- counts:start -->", "<!-- counts:end -->"
+
+
+def counts_by_region_and_type(frame: pd.DataFrame) -> pd.DataFrame:
+    table = pd.crosstab(frame["region"], frame["type"])
+    regions = [code for code in codes("region") if code in table.index]
+    types = [code for code in codes("type") if code in table.columns]
+    return table.loc[regions, types]
+
+
+def counts_markdown(frame: pd.DataFrame) -> str:
+    table = counts_by_region_and_type(frame)
+    header = ["Region", *(label("type", code) for code in table.columns), "Total"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for region, row in table.iterrows():
+        cells = [label("region", region), *(str(n) if n else "" for n in row), str(row.sum())]
+        lines.append("| " + " | ".join(cells) + " |")
+    totals = ["**Total**", *(str(n) for n in table.sum()), f"**{int(table.values.sum())}**"]
+    lines.append("| " + " | ".join(totals) + " |")
+    return "\n".join(lines)
+
+
+def replace_counts_block(readme: str, table: str) -> str:
+    before, rest = readme.split(START, 1)
+    _, after = rest.split(END, 1)
+    return f"{before}{START}\n{table}\n{END}{after}"
