@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
 import pytest
 
@@ -11,6 +12,11 @@ from incidents.records import read_record
 from incidents.vocab import VOCAB_DIR, vocabulary
 
 RECORD_FILES = record_files([DATA_DIR])
+
+
+@cache
+def shipped():
+    return load_catalog()
 
 
 def test_there_are_shipped_records():
@@ -31,7 +37,7 @@ def test_ids_are_unique():
 
 
 def test_shipped_catalog_has_no_problems_and_related_ids_exist():
-    catalog = load_catalog()
+    catalog = shipped()
     assert catalog.problems == []
     for incident in catalog.records.values():
         for related in incident.related:
@@ -40,7 +46,7 @@ def test_shipped_catalog_has_no_problems_and_related_ids_exist():
 
 def test_related_links_are_mutual():
     # A series reads the same from every member: if A lists B, B lists A.
-    records = load_catalog().records
+    records = shipped().records
     one_way = [(a.id, b) for a in records.values() for b in a.related if a.id not in records[b].related]
     assert one_way == []
 
@@ -55,11 +61,11 @@ SYRIA_JULY_2023 = [
 
 @pytest.mark.parametrize("incident_id", ["2023-03-14-black-sea-su27-mq9-collision", *SYRIA_JULY_2023])
 def test_founding_records_are_present(incident_id):
-    assert incident_id in load_catalog().records
+    assert incident_id in shipped().records
 
 
 def test_syria_series_is_linked():
-    records = load_catalog().records
+    records = shipped().records
     for incident_id in SYRIA_JULY_2023:
         assert set(records[incident_id].related) == set(SYRIA_JULY_2023) - {incident_id}
 
@@ -68,4 +74,54 @@ def test_syria_series_is_linked():
 def test_vocabulary_entries_have_a_label_and_known_keys(name):
     for code, entry in vocabulary(name).entries.items():
         assert isinstance(entry.get("label"), str), code
-        assert set(entry) <= {"label", "description", "rule"}, f"{name}.{code}: {set(entry)}"
+        assert set(entry) <= {"label", "description", "rule", "bbox"}, f"{name}.{code}: {set(entry)}"
+
+
+@pytest.mark.parametrize("path", RECORD_FILES, ids=[path.stem for path in RECORD_FILES])
+def test_record_lies_in_its_region(path):
+    location = read_record(path).incident.location
+    boxes = vocabulary("regions").entries[location.region].get("bbox") or [[-180, -90, 180, 90]]
+    inside = [west <= location.lon <= east and south <= location.lat <= north for west, south, east, north in boxes]
+    assert any(inside), f"({location.lat}, {location.lon}) is outside {location.region}: {boxes}"
+
+
+@pytest.mark.parametrize("path", RECORD_FILES, ids=[path.stem for path in RECORD_FILES])
+def test_grade_follows_the_rules(path):
+    incident = read_record(path).incident
+    if incident.verification == "contested":
+        assert len({claim.party for claim in incident.claims}) >= 2, "contested: give each party's account"
+    if incident.verification == "corroborated":
+        assert len({source.publisher for source in incident.sources}) >= 2, "corroborated: 2+ publishers"
+
+
+# Well-known incidents the dataset must hold, with the facts every account agrees on.
+ANCHORS = [
+    ("2001-04-01-hainan-ep3-j8-collision", "collision", "CN", "US"),
+    ("2015-11-24-syria-turkey-shoots-down-su24", "shootdown", "TR", "RU"),
+    ("2019-06-20-strait-of-hormuz-rq4a-bamsd-shootdown", "shootdown", "IR", "US"),
+    ("2022-05-26-scs-j16-chaff-raaf-p8", "flare_or_chaff_release", "CN", "AU"),
+    ("2022-09-29-black-sea-su27-missile-rc135w", "weapons_release", "RU", "GB"),
+    ("2022-12-21-scs-j11-rc135-20-feet", "unsafe_intercept", "CN", "US"),
+    ("2023-02-04-south-carolina-f22-chinese-balloon-shootdown", "shootdown", "US", "CN"),
+    ("2023-03-14-black-sea-su27-mq9-collision", "collision", "RU", "US"),
+    ("2025-09-09-poland-russian-drones-shot-down", "shootdown", "PL", "RU"),
+    ("2025-09-19-estonia-vaindloo-three-mig31", "airspace_violation", "RU", None),
+]
+
+
+@pytest.mark.parametrize(("incident_id", "type_", "initiator", "target"), ANCHORS, ids=[a[0] for a in ANCHORS])
+def test_anchor_incident_is_present_and_right(incident_id, type_, initiator, target):
+    incident = shipped().records[incident_id]
+    assert incident.type == type_
+    assert initiator in {actor.country for actor in incident.initiators}
+    if target:
+        assert target in {actor.country for actor in incident.targets}
+
+
+def test_dataset_breadth():
+    frame = shipped().frame
+    assert len(frame) >= 150
+    assert frame["region"].nunique() >= 10
+    assert set(frame["type"]) >= set(vocabulary("types").codes) - {"other"}
+    assert frame["date"].dt.year.min() <= 2001
+    assert frame["date"].dt.year.max() >= 2025
