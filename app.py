@@ -15,7 +15,7 @@ from components.map import OpenIncident, render_map
 from components.overview import render_overview
 from components.palette import colour_map
 from components.panel import render_incident_panel
-from components.table import render_table
+from components.table import render_table, shown_rows
 from components.timeline import render_timeline
 from incidents import view
 
@@ -24,7 +24,7 @@ st.set_page_config(page_title="Airspace Incident Atlas", page_icon="✈️", lay
 catalog = current_catalog()
 seeded, link_notices = url_state.read_view()
 with st.sidebar:
-    basemap = render_filters(catalog.frame)
+    basemap = render_filters(catalog.filter_options)
 state = url_state.widget_state(catalog.version)
 frame = view.apply(catalog.frame, state)
 base_url = st.context.url or ""
@@ -89,8 +89,11 @@ render_timeline(
     open_row=open_row,
 )
 st.subheader("Incidents")
-selection.remember_table_ids(frame["id"].tolist())
-render_table(frame, key="table", permalink=link_to, on_select=lambda: selection.table_selected("table"))
+table_rows = shown_rows(frame)
+selection.remember_table_ids(table_rows["id"].tolist())
+render_table(
+    table_rows, key="table", permalink=link_to, on_select=lambda: selection.table_selected("table"), total=len(frame)
+)
 
 exports, cite = st.columns(2)
 with exports:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from components.map import BASEMAPS
 from components.url_state import WIDGET_KEYS
 from incidents.labels import codes, label
-from incidents.view import COLOR_FIELDS, EARLIEST_DATE, LATEST_DATE, codes_in
+from incidents.view import COLOR_FIELDS, EARLIEST_DATE, LATEST_DATE
 
 
 def _with_seeded(options: list[str], key: str) -> list[str]:
@@ -30,7 +29,7 @@ def _multiselect(title: str, attribute: str, options: list[str], field: str, hel
     )
 
 
-def render_filters(frame: pd.DataFrame) -> str:
+def render_filters(options: dict[str, list[str]]) -> str:
     """Draw the filter widgets; returns the chosen basemap (not part of the link contract)."""
     st.header("Filters")
     start, end = st.columns(2)
@@ -42,8 +41,8 @@ def render_filters(frame: pd.DataFrame) -> str:
     )
     _multiselect("Incident type", "types", list(codes("type")), "type")
     _multiselect("Region", "regions", list(codes("region")), "region")
-    _multiselect("Initiator", "initiators", codes_in(frame["initiators"]), "initiator", "Who performed the act")
-    _multiselect("Target", "targets", codes_in(frame["targets"]), "target", "Who received it")
+    _multiselect("Initiator", "initiators", options["initiators"], "initiator", "Who performed the act")
+    _multiselect("Target", "targets", options["targets"], "target", "Who received it")
     platform_key = WIDGET_KEYS["platforms"]
     st.multiselect(
         "Platform",

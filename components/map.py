@@ -11,7 +11,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.palette import OTHER_COLOUR, categories_of, category_label
-from incidents.geo import geodesic_circle
+from incidents.geo import bin_cell_size, geodesic_circle, grid_bins
+
+# Above this many visible incidents the map draws binned counts instead of points: the
+# browser, not the server, is the bottleneck at scale (DESIGN.md section 4).
+MAP_POINT_LIMIT = 5_000
 
 BASEMAPS = {
     "offline": "Built-in (offline)",
@@ -90,6 +94,36 @@ def _category_traces(frame: pd.DataFrame, field: str, colours: dict[str, str]) -
     return traces
 
 
+def _binned_trace(frame: pd.DataFrame) -> go.Scattermap:
+    lats, lons = frame["lat"].to_numpy(), frame["lon"].to_numpy()
+    cell = bin_cell_size(lats, lons)
+    centre_lats, centre_lons, counts = grid_bins(lats, lons, cell)
+    # customdata of a bin: its centre and a radius covering the cell, so clicking it can
+    # narrow the view to the incidents under it (near=lat,lon&radius_km=...).
+    radius_km = round(cell * 111.32 * 0.75, 1)
+    customdata = np.column_stack([centre_lats, centre_lons, np.full(len(counts), radius_km, dtype=np.float32)])
+    return go.Scattermap(
+        lat=centre_lats,
+        lon=centre_lons,
+        customdata=customdata.astype(np.float32),
+        hovertemplate="%{marker.color:,} incidents<br>click to show them<extra></extra>",
+        mode="markers",
+        marker={
+            "size": (6 + 4 * np.sqrt(counts / counts.max()) * 6).astype(np.float32),
+            "color": counts.astype(np.int32),
+            "colorscale": "Viridis",
+            "showscale": True,
+            "colorbar": {"title": {"text": "incidents"}, "thickness": 12},
+            "opacity": 0.85,
+        },
+        name=f"Binned counts ({cell:.2g}° cells)",
+    )
+
+
+def is_binned(frame: pd.DataFrame) -> bool:
+    return len(frame) > MAP_POINT_LIMIT
+
+
 def _open_incident_traces(incident: OpenIncident) -> list[go.Scattermap]:
     traces = []
     if incident.radius_km:
@@ -132,7 +166,8 @@ def build_map_figure(
     static_url: str = "app/static",
     view_key: str = "",
 ) -> go.Figure:
-    figure = go.Figure(_category_traces(frame, field, colours))
+    traces = [_binned_trace(frame)] if is_binned(frame) else _category_traces(frame, field, colours)
+    figure = go.Figure(traces)
     if open_incident is not None:
         figure.add_traces(_open_incident_traces(open_incident))
     style = "white-bg" if basemap == "offline" else basemap
@@ -163,6 +198,11 @@ def render_map(
     static_url: str = "app/static",
     view_key: str = "",
 ) -> None:
+    if is_binned(frame):
+        st.caption(
+            f"{len(frame):,} incidents are too many to draw one by one ({MAP_POINT_LIMIT:,} at most), so the map "
+            "shows counts per grid cell. Click a cell, or narrow the filters, to see single incidents."
+        )
     st.plotly_chart(
         build_map_figure(frame, field, colours, open_incident, basemap, static_url, view_key),
         key=key,

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.data import current_catalog
-from components.url_state import open_incident, set_date_window
+from components.url_state import open_incident, set_date_window, set_proximity
 
 TABLE_IDS = "_table_ids"
 
@@ -23,8 +23,18 @@ def _row_to_id(point: dict) -> str | None:
 
 
 def open_selected_point(chart_key: str) -> None:
+    """An incident opens it; a map bin (lat, lon, radius) narrows the view to its cell;
+    a timeline bin (a "YYYY-MM" month) narrows the dates to that month."""
     selection = st.session_state[chart_key].selection
     for point in selection.get("points", []):
+        data = point.get("customdata")
+        if isinstance(data, list) and len(data) == 3:
+            set_proximity(f"{data[0]:.3f},{data[1]:.3f}", float(data[2]))
+            return
+        if isinstance(data, str) or (isinstance(data, list) and data and isinstance(data[0], str)):
+            month = pd.Period(data if isinstance(data, str) else data[0], freq="M")
+            set_date_window(month.start_time.date(), month.end_time.date())
+            return
         incident_id = _row_to_id(point)
         if incident_id:
             open_incident(incident_id)

@@ -24,7 +24,18 @@ def table_frame(frame: pd.DataFrame, permalink) -> pd.DataFrame:
     )
 
 
-def render_table(frame: pd.DataFrame, *, key: str, permalink, on_select) -> None:
+# A table of 100k rows would ship megabytes per rerun; the newest rows are shown and the
+# export holds them all.
+TABLE_ROW_LIMIT = 1_000
+
+
+def shown_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.iloc[::-1].head(TABLE_ROW_LIMIT) if len(frame) > TABLE_ROW_LIMIT else frame
+
+
+def render_table(frame: pd.DataFrame, *, key: str, permalink, on_select, total: int) -> None:
+    if total > len(frame):
+        st.caption(f"Showing the newest {len(frame):,} of {total:,} incidents; the downloads hold all.")
     st.dataframe(
         table_frame(frame, permalink),
         key=key,

@@ -13,6 +13,43 @@ import streamlit as st
 
 from components.palette import OTHER, OTHER_COLOUR, categories_of, category_label
 
+# Above this many incidents the timeline shows monthly counts per lane instead of markers.
+TIMELINE_POINT_LIMIT = 3_000
+
+
+def is_binned(frame: pd.DataFrame) -> bool:
+    return len(frame) > TIMELINE_POINT_LIMIT
+
+
+def _monthly_bins(frame: pd.DataFrame, lanes: np.ndarray, lane_codes: list[str], colours: dict[str, str],
+                  lane_labels: dict[str, str], categories: np.ndarray) -> list[go.Scatter]:  # fmt: skip
+    months = frame["date"].dt.to_period("M").dt.to_timestamp()
+    traces = []
+    for code in lane_codes:
+        in_lane = categories == code
+        counts = months[in_lane].value_counts().sort_index()
+        if counts.empty:
+            continue
+        traces.append(
+            go.Scatter(
+                x=counts.index,
+                y=[lane_labels[code]] * len(counts),
+                # customdata of a bin: its month, so a click sets the date window to it.
+                customdata=counts.index.strftime("%Y-%m").to_numpy(),
+                mode="markers",
+                marker={
+                    "color": colours.get(code, OTHER_COLOUR),
+                    "size": (4 + 16 * np.sqrt(counts.to_numpy() / max(counts.max(), 1))).astype(np.float32),
+                    "opacity": 0.8,
+                },
+                hovertemplate="%{x|%b %Y}: %{text} incidents<extra></extra>",
+                text=counts.to_numpy(),
+                name=lane_labels[code],
+                showlegend=False,
+            )
+        )
+    return traces
+
 
 def _span_segments(frame: pd.DataFrame, lanes: np.ndarray) -> tuple[list, list]:
     xs, ys = [], []
@@ -30,7 +67,12 @@ def build_timeline_figure(frame: pd.DataFrame, field: str, colours: dict[str, st
     precise = (frame["date_precision"] == "day").to_numpy()
     spans = (frame["end"] > frame["date"]).to_numpy()
     figure = go.Figure()
-    for code in lane_codes:
+    if is_binned(frame):
+        figure.add_traces(_monthly_bins(frame, lanes, lane_codes, colours, lane_labels, categories))
+        lane_codes_drawn = []
+    else:
+        lane_codes_drawn = lane_codes
+    for code in lane_codes_drawn:
         in_lane = categories == code
         colour = colours.get(code, OTHER_COLOUR)
         for is_precise, opacity, width in ((True, 0.9, 5), (False, 0.3, 9)):
@@ -96,6 +138,11 @@ def build_timeline_figure(frame: pd.DataFrame, field: str, colours: dict[str, st
 def render_timeline(
     frame: pd.DataFrame, field: str, colours: dict[str, str], *, key: str, on_select, open_row: int | None = None
 ) -> None:
+    if is_binned(frame):
+        st.caption(
+            f"{len(frame):,} incidents: the timeline shows monthly counts ({TIMELINE_POINT_LIMIT:,} single "
+            "incidents at most). Click a month to narrow the dates to it."
+        )
     st.plotly_chart(
         build_timeline_figure(frame, field, colours, open_row),
         key=key,

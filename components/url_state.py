@@ -83,3 +83,8 @@ def open_incident(incident_id: str | None) -> None:
 def set_date_window(start, end) -> None:
     st.session_state[WIDGET_KEYS["date_from"]] = start
     st.session_state[WIDGET_KEYS["date_to"]] = end
+
+
+def set_proximity(near: str, radius_km: float) -> None:
+    st.session_state[WIDGET_KEYS["near"]] = near
+    st.session_state[WIDGET_KEYS["radius_km"]] = radius_km

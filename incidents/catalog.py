@@ -9,16 +9,29 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from incidents.geo import Gazetteer, default_gazetteer
 from incidents.model import Incident
-from incidents.problems import Problem
+from incidents.problems import Problem, problems_from_validation
 from incidents.records import ReadResult, read_record
+from incidents.tabular import (
+    DOCUMENT_SUFFIXES,
+    TABULAR_SUFFIXES,
+    RowRecords,
+    file_version,
+    frame_from_table,
+    read_documents,
+    read_table,
+    validate_table,
+)
 
 DATA_DIR = Path(__file__).parent / "data"
 DATA_ENV = "INCIDENTS_DATA"
@@ -36,13 +49,20 @@ COLUMNS = (
 @dataclass
 class Catalog:
     frame: pd.DataFrame
-    records: dict[str, Incident]
+    records: Mapping[str, Incident]
     problems: list[Problem] = field(default_factory=list)
     version: str = ""
 
     @property
     def rejected_files(self) -> list[str]:
         return sorted({problem.path for problem in self.problems})
+
+    @cached_property
+    def filter_options(self) -> dict[str, list[str]]:
+        """Codes present in the data, for the filter widgets (computed once per catalog)."""
+        from incidents.view import codes_in
+
+        return {"initiators": codes_in(self.frame["initiators"]), "targets": codes_in(self.frame["targets"])}
 
 
 def data_path() -> Path:
@@ -63,11 +83,20 @@ def record_files(paths: list[Path]) -> list[Path]:
 def load_catalog(
     paths: Path | list[Path] = DATA_DIR, gazetteer: Gazetteer | None = None, known_ids: set[str] = frozenset()
 ) -> Catalog:
-    """Read, validate and cross-check records. ``known_ids`` are ids outside ``paths`` that
-    ``related`` may point to (when validating a few files against the shipped data)."""
+    """Read, validate and cross-check records: a folder of YAML records, or one file in the
+    export format (CSV, Parquet, JSON, GeoJSON). ``known_ids`` are ids outside ``paths``
+    that ``related`` may point to (when validating a few files against the shipped data)."""
     roots = [paths] if isinstance(paths, Path) else list(paths)
+    if len(roots) == 1 and roots[0].is_file() and roots[0].suffix in TABULAR_SUFFIXES:
+        return _load_table(roots[0])
+    if len(roots) == 1 and roots[0].is_file() and roots[0].suffix in DOCUMENT_SUFFIXES:
+        return _load_documents(roots[0], gazetteer or default_gazetteer(), known_ids)
     gazetteer = gazetteer or default_gazetteer()
     results = [read_record(path, _display(path)) for path in record_files(roots)]
+    return _catalog(results, gazetteer, known_ids)
+
+
+def _catalog(results: list[ReadResult], gazetteer: Gazetteer, known_ids: set[str]) -> Catalog:
     problems = [problem for result in results for problem in result.problems]
     valid = [result for result in results if result.incident is not None]
     valid, cross_problems = _cross_check(valid, known_ids)
@@ -79,6 +108,31 @@ def load_catalog(
         problems=sorted(problems + cross_problems + place_problems),
         version=dataset_version(records.values()),
     )
+
+
+def _load_table(path: Path) -> Catalog:
+    shown = _display(path)
+    try:
+        table = read_table(path)
+    except Exception as error:
+        return Catalog(incident_frame([]), {}, [Problem(shown, "(file)", f"cannot read {path.suffix} file: {error}")])
+    valid, problems = validate_table(table, shown)
+    return Catalog(frame_from_table(valid), RowRecords(valid), problems, file_version(path, len(valid)))
+
+
+def _load_documents(path: Path, gazetteer: Gazetteer, known_ids: set[str]) -> Catalog:
+    shown = _display(path)
+    documents, problems = read_documents(path)
+    results = []
+    for number, data in enumerate(documents, start=1):
+        where = f"{shown}#{number}"
+        try:
+            results.append(ReadResult(where, Incident.model_validate(data), [], data))
+        except ValidationError as error:
+            problems.extend(problems_from_validation(where, error))
+    catalog = _catalog(results, gazetteer, known_ids)
+    catalog.problems = sorted(problems + catalog.problems)
+    return catalog
 
 
 def _display(path: Path) -> str:
@@ -171,7 +225,8 @@ def _span_end(incident: Incident) -> pd.Timestamp:
 def incident_row(incident: Incident) -> dict:
     first_initiator = incident.initiators[0] if incident.initiators else None
     first_target = incident.targets[0] if incident.targets else None
-    platforms = [actor.platform.casefold() for actor in incident.actors if actor.platform]
+    actors = incident.initiators + incident.targets  # the order the flat export format uses
+    platforms = [actor.platform.casefold() for actor in actors if actor.platform]
     location = incident.location
     return {
         "id": incident.id,
@@ -200,14 +255,14 @@ def incident_row(incident: Incident) -> dict:
         "target_category": first_target.category if first_target else None,
         "initiators": _codes(actor.country for actor in incident.initiators),
         "targets": _codes(actor.country for actor in incident.targets),
-        "categories": _codes(actor.category for actor in incident.actors),
+        "categories": _codes(actor.category for actor in actors),
         "platforms": _codes(platforms),
         "aircraft_lost": incident.outcome.aircraft_lost,
         "killed": incident.outcome.killed,
         "n_sources": len(incident.sources),
         "summary": incident.summary,
         "search_text": " ".join(
-            [incident.title, incident.summary, location.name, *platforms, *incident.tags]
+            " ".join([incident.title, incident.summary, location.name, *platforms, *incident.tags]).split()
         ).casefold(),
     }
 

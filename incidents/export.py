@@ -12,9 +12,12 @@ import json
 from collections.abc import Iterable
 from datetime import date
 
+import pandas as pd
+
 from incidents.model import Actor, Incident
 
 FORMATS = {"csv": "text/csv", "geojson": "application/geo+json", "json": "application/json"}
+CLI_FORMATS = [*FORMATS, "parquet"]
 SEPARATOR = " | "
 
 
@@ -60,9 +63,18 @@ def flat_row(incident: Incident) -> dict[str, object]:
             "source_urls": SEPARATOR.join(str(source.url) for source in incident.sources),
             "related": SEPARATOR.join(incident.related),
             "tags": SEPARATOR.join(incident.tags),
+            # Lossless copies of the nested parts, so a CSV or Parquet export loads back
+            # into the Atlas (INCIDENTS_DATA=file.csv) with every actor, claim and source.
+            "actors_json": _json([actor.model_dump(mode="json") for actor in incident.actors]),
+            "claims_json": _json([claim.model_dump(mode="json") for claim in incident.claims]),
+            "sources_json": _json([source.model_dump(mode="json") for source in incident.sources]),
         }
     )
     return row
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _blank_none(value: object) -> object:
@@ -90,7 +102,7 @@ CSV_COLUMNS = [
     "region", "location_name", "lat", "lon", "radius_km", "airspace", "airspace_country",
     *(f"{role}_{field}" for role in ("initiator", "target") for field in ACTOR_FIELDS),
     "aircraft_lost", "aircraft_damaged", "killed", "injured", "outcome_note", "summary", "claims", "notes",
-    "sources", "source_urls", "related", "tags",
+    "sources", "source_urls", "related", "tags", "actors_json", "claims_json", "sources_json",
 ]  # fmt: skip
 
 
@@ -129,6 +141,33 @@ def to_json(incidents: Iterable[Incident], version: str, query: str = "") -> str
         "records": [incident.model_dump(mode="json") for incident in incidents],
     }
     return json.dumps(document, ensure_ascii=False, indent=1)
+
+
+def flat_frame(incidents: Iterable[Incident]) -> pd.DataFrame:
+    return pd.DataFrame([flat_row(incident) for incident in incidents], columns=CSV_COLUMNS)
+
+
+NUMERIC_COLUMNS = ("lat", "lon", "radius_km")
+COUNT_COLUMNS = ("aircraft_lost", "aircraft_damaged", "killed", "injured")
+
+
+def typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbers as numbers, everything else as text: the Parquet form of the export format."""
+    typed = frame.copy()
+    for column in typed.columns:
+        if column in NUMERIC_COLUMNS:
+            typed[column] = pd.to_numeric(typed[column], errors="coerce").astype("float64")
+        elif column in COUNT_COLUMNS:
+            typed[column] = pd.to_numeric(typed[column], errors="coerce").astype("Int64")
+        else:
+            typed[column] = typed[column].fillna("").astype(str)
+    return typed
+
+
+def to_parquet(incidents: Iterable[Incident]) -> bytes:
+    buffer = io.BytesIO()
+    typed(flat_frame(incidents)).to_parquet(buffer, index=False)
+    return buffer.getvalue()
 
 
 def render(fmt: str, incidents: list[Incident], version: str, query: str = "") -> str:

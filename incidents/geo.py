@@ -150,3 +150,28 @@ def geodesic_circle(lat: float, lon: float, radius_km: float, points: int = 73) 
     # flat map draws a line around the world.
     unwrapped = np.degrees(np.unwrap(np.radians(lons)))
     return lats, [round(float(lon), 5) for lon in unwrapped]
+
+
+def grid_bins(lats: np.ndarray, lons: np.ndarray, cell_deg: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Counts of points per ``cell_deg`` grid cell: (centre lats, centre lons, counts).
+
+    The centre is the mean position of the cell's points, so a bin sits where its
+    incidents are rather than at an arbitrary cell corner."""
+    if len(lats) == 0:
+        empty = np.array([], dtype=np.float32)
+        return empty, empty, np.array([], dtype=np.int64)
+    rows = np.floor((np.asarray(lats) + 90) / cell_deg).astype(np.int64)
+    cols = np.floor((np.asarray(lons) + 180) / cell_deg).astype(np.int64)
+    keys = rows * 100_000 + cols
+    unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    centre_lats = np.bincount(inverse, weights=lats, minlength=len(unique)) / counts
+    centre_lons = np.bincount(inverse, weights=lons, minlength=len(unique)) / counts
+    return centre_lats.astype(np.float32), centre_lons.astype(np.float32), counts
+
+
+def bin_cell_size(lats: np.ndarray, lons: np.ndarray, cells_across: int = 60) -> float:
+    """A cell size giving about ``cells_across`` cells over the points' extent (0.05-5 deg)."""
+    if len(lats) == 0:
+        return 1.0
+    extent = max(float(np.ptp(lats)), float(np.ptp(lons)), 0.5)
+    return float(np.clip(extent / cells_across, 0.05, 5.0))
