@@ -40,9 +40,9 @@ notices.render_link_notices(link_notices)
 notices.render_version_notice(seeded.version, catalog.version)
 notices.render_data_quality(catalog.problems, catalog.rejected_files)
 
-opened = catalog.records.get(state.incident) if state.incident else None
+opened, record_problems = catalog.record(state.incident)
 if state.incident and opened is None:
-    notices.render_missing_incident(state.incident)
+    notices.render_missing_incident(state.incident, record_problems)
 open_row = view.row_of(catalog.frame, state.incident)
 colours = colour_map(state.color, catalog.frame)
 
@@ -71,7 +71,7 @@ with panel_column:
     if opened:
         render_incident_panel(
             opened,
-            {related: catalog.records[related].title for related in opened.related if related in catalog.records},
+            catalog.titles(opened.related),
             permalink=link_to(opened.id),
             related_link=link_to,
             near=view.proximity_place(state),
@@ -97,8 +97,14 @@ render_table(
 
 exports, cite = st.columns(2)
 with exports:
-    shown = [catalog.records[incident_id] for incident_id in frame["id"]]
-    research.render_exports(shown, catalog.version, view.view_query(state), date.today(), key="export")
+    research.render_exports(
+        lambda: catalog.incidents(frame["id"]),
+        len(frame),
+        catalog.version,
+        view.view_query(state),
+        date.today(),
+        key="export",
+    )
 with cite:
     research.render_view_citation(state, len(frame), catalog.version, link_to(state.incident), date.today())
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.palette import add_colour_columns
 from incidents.catalog import DATA_ENV, Catalog, data_path, load_catalog, record_files
+from incidents.view import COLOR_FIELDS
 
 
 def dataset_signature(path: Path) -> tuple:
@@ -21,11 +23,14 @@ def _load(path: str, signature: tuple) -> Catalog:
     catalog = load_catalog(Path(path))
     # A stable integer per row: charts carry it as customdata (compact) instead of ids.
     catalog.frame["row"] = range(len(catalog.frame))
+    add_colour_columns(catalog.frame, COLOR_FIELDS)
     return catalog
 
 
 def current_catalog() -> Catalog:
     path = data_path()
     if not path.exists():
-        raise FileNotFoundError(f"{DATA_ENV}={path} does not exist")
+        st.error(f"The dataset `{path}` does not exist. Set {DATA_ENV} to a folder of YAML records or a CSV, "
+                 "Parquet, JSON or GeoJSON file in the export format, or unset it for the curated data.")  # fmt: skip
+        st.stop()
     return _load(str(path), dataset_signature(path))

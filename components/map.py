@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.palette import OTHER_COLOUR, categories_of, category_label
+from components.palette import OTHER_COLOUR, category_index, category_label
 from incidents.geo import bin_cell_size, geodesic_circle, grid_bins
 
 # Above this many visible incidents the map draws binned counts instead of points: the
@@ -69,14 +69,14 @@ def fit_view(lats: np.ndarray, lons: np.ndarray, width_px: int = 620, height_px:
 
 
 def _category_traces(frame: pd.DataFrame, field: str, colours: dict[str, str]) -> list[go.Scattermap]:
-    categories = categories_of(frame, field, colours)
+    index, codes = category_index(frame, field, colours)
     lats = frame["lat"].to_numpy(dtype=np.float32)
     lons = frame["lon"].to_numpy(dtype=np.float32)
     rows = frame["row"].to_numpy(dtype=np.int32)
     hover = (frame["date"].dt.strftime("%Y-%m-%d") + " · " + frame["title"]).to_numpy(dtype=object)
     traces = []
-    for code in [*colours, "other-values"]:
-        mask = categories == code
+    for position, code in enumerate(codes):
+        mask = index == position
         if not mask.any():
             continue
         traces.append(

@@ -23,8 +23,12 @@ def render_version_notice(link_version: str | None, data_version: str) -> None:
         )
 
 
-def render_missing_incident(incident_id: str) -> None:
-    st.warning(f"Incident not found: `{incident_id}`. Showing the rest of the view.")
+def render_missing_incident(incident_id: str, problems: list[Problem]) -> None:
+    if problems:
+        reasons = "\n".join(f"- {problem.field}: {problem.message}" for problem in problems)
+        st.warning(f"Incident `{incident_id}` is in the data but its record is invalid:\n\n{reasons}")
+    else:
+        st.warning(f"Incident not found: `{incident_id}`. Showing the rest of the view.")
 
 
 def render_empty_state(active_filters: list[str]) -> None:

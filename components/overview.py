@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.palette import OTHER, OTHER_COLOUR, categories_of, category_label
+from components.palette import OTHER_COLOUR, category_index, category_label
 from incidents.labels import codes, label
 
 
@@ -28,17 +29,27 @@ def build_type_counts_figure(frame: pd.DataFrame) -> go.Figure:
     return figure
 
 
+def monthly_counts(
+    frame: pd.DataFrame, field: str, colours: dict[str, str]
+) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """(months, category codes, counts[category, month]) with numpy, not a pandas crosstab."""
+    index, codes = category_index(frame, field, colours)
+    months = frame["date"].to_numpy().astype("datetime64[M]")
+    unique_months, month_index = np.unique(months, return_inverse=True)
+    counts = np.zeros((len(codes), len(unique_months)), dtype=np.int64)
+    np.add.at(counts, (index, month_index), 1)
+    return unique_months, codes, counts
+
+
 def build_monthly_figure(frame: pd.DataFrame, field: str, colours: dict[str, str]) -> go.Figure:
-    months = frame["date"].dt.to_period("M").dt.to_timestamp()
-    categories = categories_of(frame, field, colours)
-    counts = pd.crosstab(months, categories)
+    months, codes, counts = monthly_counts(frame, field, colours)
     figure = go.Figure()
-    for code in [*colours, OTHER]:
-        if code in counts.columns:
+    for position, code in enumerate(codes):
+        if counts[position].any():
             figure.add_trace(
                 go.Bar(
-                    x=counts.index,
-                    y=counts[code].to_numpy(),
+                    x=months.astype("datetime64[D]"),
+                    y=counts[position],
                     name=category_label(field, code),
                     marker_color=colours.get(code, OTHER_COLOUR),
                     hovertemplate="%{x|%b %Y}: %{y}<extra>%{fullData.name}</extra>",

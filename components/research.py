@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
@@ -11,9 +12,13 @@ from incidents.model import Incident
 from incidents.view import ViewState
 
 
-def render_exports(incidents: list[Incident], version: str, query: str, today: date, *, key: str) -> None:
+def render_exports(
+    incidents: Callable[[], list[Incident]], count: int, version: str, query: str, today: date, *, key: str
+) -> None:
+    """``incidents`` is called only when a download is clicked: building every record of a
+    large view on each rerun would cost seconds."""
     st.markdown("**Download this view**")
-    if not incidents:
+    if not count:
         st.caption("The view is empty: the files will be valid but hold no incidents.")
     columns = st.columns(len(export.FORMATS))
     for column, (fmt, mime) in zip(columns, export.FORMATS.items(), strict=True):
@@ -21,13 +26,13 @@ def render_exports(incidents: list[Incident], version: str, query: str, today: d
             st.download_button(
                 fmt.upper() if fmt != "geojson" else "GeoJSON",
                 # Deferred: the file is built when clicked, not on every rerun.
-                data=lambda fmt=fmt: export.render(fmt, incidents, version, query),
+                data=lambda fmt=fmt: export.render(fmt, incidents(), version, query),
                 file_name=export.file_name(fmt, version, today),
                 mime=mime,
                 key=f"{key}-{fmt}",
                 icon=":material/download:",
             )
-    st.caption(f"{len(incidents)} incidents, dataset version {version}; CSV lists each source with its URL.")
+    st.caption(f"{count:,} incidents, dataset version {version}; CSV lists each source with its URL.")
 
 
 def render_view_citation(state: ViewState, count: int, version: str, link: str, today: date) -> None:

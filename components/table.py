@@ -8,17 +8,21 @@ import streamlit as st
 from incidents.labels import label
 
 
+def _labels(codes: pd.Series, field: str) -> pd.Series:
+    return codes.map({code: label(field, code) for code in codes.unique()}).fillna(label(field, None))
+
+
 def table_frame(frame: pd.DataFrame, permalink) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "id": [permalink(incident_id) for incident_id in frame["id"]],
             "date": frame["date"].dt.date,
             "title": frame["title"],
-            "type": [label("type", code) for code in frame["type"]],
-            "region": [label("region", code) for code in frame["region"]],
-            "initiator": [label("initiator", code) for code in frame["initiator"]],
-            "target": [label("target", code) for code in frame["target"]],
-            "verification": [label("verification", code) for code in frame["verification"]],
+            "type": _labels(frame["type"], "type"),
+            "region": _labels(frame["region"], "region"),
+            "initiator": _labels(frame["initiator"], "initiator"),
+            "target": _labels(frame["target"], "target"),
+            "verification": _labels(frame["verification"], "verification"),
             "sources": frame["n_sources"],
         }
     )

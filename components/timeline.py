@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.palette import OTHER, OTHER_COLOUR, categories_of, category_label
+from components.palette import OTHER_COLOUR, category_index, category_label
 
 # Above this many incidents the timeline shows monthly counts per lane instead of markers.
 TIMELINE_POINT_LIMIT = 3_000
@@ -21,96 +21,110 @@ def is_binned(frame: pd.DataFrame) -> bool:
     return len(frame) > TIMELINE_POINT_LIMIT
 
 
-def _monthly_bins(frame: pd.DataFrame, lanes: np.ndarray, lane_codes: list[str], colours: dict[str, str],
-                  lane_labels: dict[str, str], categories: np.ndarray) -> list[go.Scatter]:  # fmt: skip
-    months = frame["date"].dt.to_period("M").dt.to_timestamp()
+def _lane_traces_binned(frame: pd.DataFrame, index: np.ndarray, codes: list[str], colours: dict[str, str],
+                        labels: list[str]) -> list[go.Scatter]:  # fmt: skip
+    """Monthly counts per lane, counted with numpy (this runs on every rerun at scale)."""
+    months = frame["date"].to_numpy().astype("datetime64[M]")
+    unique_months, month_index = np.unique(months, return_inverse=True)
+    counts = np.zeros((len(codes), len(unique_months)), dtype=np.int64)
+    np.add.at(counts, (index, month_index), 1)
+    largest = max(int(counts.max()), 1) if counts.size else 1
     traces = []
-    for code in lane_codes:
-        in_lane = categories == code
-        counts = months[in_lane].value_counts().sort_index()
-        if counts.empty:
+    for position, code in enumerate(codes):
+        present = counts[position] > 0
+        if not present.any():
             continue
+        lane_counts = counts[position][present]
+        lane_months = unique_months[present]
         traces.append(
             go.Scatter(
-                x=counts.index,
-                y=[lane_labels[code]] * len(counts),
+                x=lane_months.astype("datetime64[D]"),
+                y=np.full(len(lane_counts), labels[position], dtype=object),
                 # customdata of a bin: its month, so a click sets the date window to it.
-                customdata=counts.index.strftime("%Y-%m").to_numpy(),
+                customdata=np.datetime_as_string(lane_months, unit="M"),
                 mode="markers",
                 marker={
                     "color": colours.get(code, OTHER_COLOUR),
-                    "size": (4 + 16 * np.sqrt(counts.to_numpy() / max(counts.max(), 1))).astype(np.float32),
+                    "size": (4 + 16 * np.sqrt(lane_counts / largest)).astype(np.float32),
                     "opacity": 0.8,
                 },
                 hovertemplate="%{x|%b %Y}: %{text} incidents<extra></extra>",
-                text=counts.to_numpy(),
-                name=lane_labels[code],
+                text=lane_counts,
+                name=labels[position],
                 showlegend=False,
             )
         )
     return traces
 
 
-def _span_segments(frame: pd.DataFrame, lanes: np.ndarray) -> tuple[list, list]:
+def _span_segments(starts: pd.Series, ends: pd.Series, lane: str) -> tuple[list, list]:
     xs, ys = [], []
-    for start, end, lane in zip(frame["date"], frame["end"], lanes, strict=True):
+    for start, end in zip(starts, ends, strict=True):
         xs += [start, end + pd.Timedelta(hours=23), None]
         ys += [lane, lane, None]
     return xs, ys
 
 
+def _lane_traces(frame: pd.DataFrame, in_lane: np.ndarray, lane: str, colour: str) -> list[go.Scatter]:
+    """One lane's incidents: spans for multi-day and imprecise dates, then clickable markers."""
+    rows = frame[in_lane]
+    precise = (rows["date_precision"] == "day").to_numpy()
+    spans = (rows["end"] > rows["date"]).to_numpy()
+    traces = []
+    for is_precise, opacity, width in ((True, 0.9, 5), (False, 0.3, 9)):
+        subset = spans & (precise == is_precise)
+        if subset.any():
+            xs, ys = _span_segments(rows["date"][subset], rows["end"][subset], lane)
+            traces.append(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    line={"color": colour, "width": width},
+                    opacity=opacity,
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+    traces.append(
+        go.Scatter(
+            x=rows["date"],
+            y=np.full(len(rows), lane, dtype=object),
+            customdata=rows["row"].to_numpy(dtype=np.int32),
+            hovertext=(rows["date"].dt.strftime("%Y-%m-%d") + " · " + rows["title"]).to_numpy(),
+            hoverinfo="text",
+            mode="markers",
+            marker={
+                "color": colour,
+                "size": 10,
+                "symbol": np.where(precise, "circle", "circle-open"),
+                "line": {"width": 1.5, "color": colour},
+            },
+            name=lane,
+            showlegend=False,
+        )
+    )
+    return traces
+
+
 def build_timeline_figure(frame: pd.DataFrame, field: str, colours: dict[str, str], open_row: int | None = None):
-    categories = categories_of(frame, field, colours)
-    lane_codes = [code for code in [*colours, OTHER] if (categories == code).any()]
-    lane_labels = {code: category_label(field, code) for code in lane_codes}
-    lanes = np.array([lane_labels[code] for code in categories], dtype=object)
-    precise = (frame["date_precision"] == "day").to_numpy()
-    spans = (frame["end"] > frame["date"]).to_numpy()
+    index, codes = category_index(frame, field, colours)
+    labels = [category_label(field, code) for code in codes]
+    present = np.unique(index).tolist()
     figure = go.Figure()
     if is_binned(frame):
-        figure.add_traces(_monthly_bins(frame, lanes, lane_codes, colours, lane_labels, categories))
-        lane_codes_drawn = []
+        figure.add_traces(_lane_traces_binned(frame, index, codes, colours, labels))
     else:
-        lane_codes_drawn = lane_codes
-    for code in lane_codes_drawn:
-        in_lane = categories == code
-        colour = colours.get(code, OTHER_COLOUR)
-        for is_precise, opacity, width in ((True, 0.9, 5), (False, 0.3, 9)):
-            subset = in_lane & spans & (precise == is_precise)
-            if subset.any():
-                xs, ys = _span_segments(frame[subset], lanes[subset])
-                figure.add_trace(
-                    go.Scatter(
-                        x=xs, y=ys, mode="lines", line={"color": colour, "width": width},
-                        opacity=opacity, hoverinfo="skip", showlegend=False,
-                    )
-                )  # fmt: skip
-        marker_rows = frame[in_lane]
+        for position in present:
+            colour = colours.get(codes[position], OTHER_COLOUR)
+            figure.add_traces(_lane_traces(frame, index == position, labels[position], colour))
+    opened = (frame["row"] == open_row).to_numpy() if open_row is not None else np.zeros(len(frame), dtype=bool)
+    if opened.any():
         figure.add_trace(
             go.Scatter(
-                x=marker_rows["date"],
-                y=lanes[in_lane],
-                customdata=marker_rows["row"].to_numpy(dtype=np.int32),
-                hovertext=(marker_rows["date"].dt.strftime("%Y-%m-%d") + " · " + marker_rows["title"]).to_numpy(),
-                hoverinfo="text",
-                mode="markers",
-                marker={
-                    "color": colour,
-                    "size": 10,
-                    "symbol": np.where(precise[in_lane], "circle", "circle-open"),
-                    "line": {"width": 1.5, "color": colour},
-                },
-                name=lane_labels[code],
-                showlegend=False,
-            )
-        )
-    if open_row is not None and (frame["row"] == open_row).any():
-        opened = frame[frame["row"] == open_row]
-        figure.add_trace(
-            go.Scatter(
-                x=opened["date"],
-                y=lanes[(frame["row"] == open_row).to_numpy()],
-                customdata=opened["row"].to_numpy(dtype=np.int32),
+                x=frame["date"][opened],
+                y=[labels[index[opened][0]]],
+                customdata=frame["row"][opened].to_numpy(dtype=np.int32),
                 mode="markers",
                 marker={"size": 20, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": "#111111"}},
                 hoverinfo="skip",
@@ -118,11 +132,12 @@ def build_timeline_figure(frame: pd.DataFrame, field: str, colours: dict[str, st
                 showlegend=False,
             )
         )
+    lanes = [labels[position] for position in present]
     figure.update_layout(
-        height=max(220, 60 + 34 * len(lane_codes)),
+        height=max(220, 60 + 34 * len(lanes)),
         margin={"l": 10, "r": 10, "t": 10, "b": 30},
         xaxis={"type": "date", "showgrid": True},
-        yaxis={"categoryorder": "array", "categoryarray": [lane_labels[c] for c in reversed(lane_codes)]},
+        yaxis={"categoryorder": "array", "categoryarray": lanes[::-1]},
         # Pan by dragging and zoom by scrolling; a click selects (opens) an incident. In
         # plotly's select mode a click would clear the selection instead, so range selection
         # is the toolbar's box-select tool, restricted to the date axis.

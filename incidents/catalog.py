@@ -57,6 +57,25 @@ class Catalog:
     def rejected_files(self) -> list[str]:
         return sorted({problem.path for problem in self.problems})
 
+    def record(self, incident_id: str | None) -> tuple[Incident | None, list[Problem]]:
+        """The full record of an incident, or why it cannot be shown (never raises)."""
+        if not incident_id or incident_id not in self.records:
+            return None, []
+        if isinstance(self.records, RowRecords):
+            problems = self.records.problem(incident_id, "dataset")
+            if problems:
+                return None, problems
+        return self.records[incident_id], []
+
+    def incidents(self, incident_ids) -> list[Incident]:
+        """Full records of these ids, in order, leaving out rows whose record is invalid."""
+        records = [self.record(incident_id)[0] for incident_id in incident_ids]
+        return [record for record in records if record is not None]
+
+    def titles(self, incident_ids: list[str]) -> dict[str, str]:
+        known = self.frame[self.frame["id"].isin(incident_ids)]
+        return dict(zip(known["id"], known["title"], strict=True))
+
     @cached_property
     def filter_options(self) -> dict[str, list[str]]:
         """Codes present in the data, for the filter widgets (computed once per catalog)."""

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from incidents import export
-from incidents.catalog import DATA_DIR, data_path, load_catalog, record_files
+from incidents.catalog import DATA_DIR, RECORD_SUFFIXES, data_path, load_catalog, record_files
 from incidents.geo import Gazetteer, geocode_online
 from incidents.model import record_schema
 from incidents.records import read_record
@@ -17,7 +17,7 @@ from incidents.view import apply, parse_view, view_query
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    paths = [Path(p) for p in args.paths] or [DATA_DIR]
+    paths = [Path(p) for p in args.paths] or [data_path()]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         print(f"no such file or folder: {', '.join(missing)}", file=sys.stderr)
@@ -26,9 +26,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     catalog = load_catalog(paths, known_ids=known)
     for problem in catalog.problems:
         print(problem)
-    files = len(record_files(paths))
+    files = sum(1 for p in paths if p.is_file() and p.suffix not in RECORD_SUFFIXES) or len(record_files(paths))
     bad = len(catalog.rejected_files)
-    print(f"{files} files: {len(catalog.records)} valid, {bad} invalid ({len(catalog.problems)} problems)")
+    if any(p.is_file() and p.suffix not in RECORD_SUFFIXES for p in paths):
+        print(f"{len(catalog.records)} valid rows, {len(catalog.problems)} problems")
+    else:
+        print(f"{files} files: {len(catalog.records)} valid, {bad} invalid ({len(catalog.problems)} problems)")
     return 1 if catalog.problems else 0
 
 
@@ -89,11 +92,17 @@ def cmd_export(args: argparse.Namespace) -> int:
               file=sys.stderr)  # fmt: skip
     ids = apply(catalog.frame, state)["id"]
     incidents = [catalog.records[incident_id] for incident_id in ids]
-    text = export.render(args.format, incidents, catalog.version, view_query(state))
-    if args.output in (None, "-"):
-        sys.stdout.write(text)
+    if args.format == "parquet":
+        if args.output in (None, "-"):
+            print("parquet needs -o FILE", file=sys.stderr)
+            return 2
+        Path(args.output).write_bytes(export.to_parquet(incidents))
     else:
-        Path(args.output).write_text(text, encoding="utf-8")
+        text = export.render(args.format, incidents, catalog.version, view_query(state))
+        if args.output in (None, "-"):
+            sys.stdout.write(text)
+        else:
+            Path(args.output).write_text(text, encoding="utf-8")
     if not incidents:
         print("note: the view is empty; wrote a valid file with no incidents", file=sys.stderr)
     return 0
@@ -106,6 +115,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
         readme.write_text(replace_counts_block(readme.read_text(encoding="utf-8"), table), encoding="utf-8")
     else:
         print(table)
+    return 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from incidents.synth import write_synthetic
+
+    write_synthetic(args.n, args.seed, Path(args.output))
+    print(f"wrote {args.n:,} synthetic incidents (seed {args.seed}) to {args.output}")
     return 0
 
 
@@ -128,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     exporter = commands.add_parser("export", help="write the incidents a shared link shows")
     exporter.add_argument("--query", default="", help="the link's query string, with or without '?', or the whole URL")
-    exporter.add_argument("--format", choices=list(export.FORMATS), default="csv")
+    exporter.add_argument("--format", choices=export.CLI_FORMATS, default="csv")
     exporter.add_argument("-o", "--output", help="output file (default: standard output)")
     exporter.add_argument("--data", help="dataset folder or file (default: $INCIDENTS_DATA or the curated data)")
     exporter.set_defaults(run=cmd_export)
@@ -136,6 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="counts by region and type (the README's table)")
     stats.add_argument("--readme", help="rewrite the counts block of this README instead of printing")
     stats.set_defaults(run=cmd_stats)
+
+    synth = commands.add_parser("synth", help="write a deterministic synthetic dataset (tests, benchmarks)")
+    synth.add_argument("--n", type=int, default=100_000)
+    synth.add_argument("--seed", type=int, default=1)
+    synth.add_argument("-o", "--output", required=True, help="a .parquet or .csv file")
+    synth.set_defaults(run=cmd_synth)
     return parser
 
 

@@ -1,0 +1,80 @@
+"""One benchmark size in a fresh process: ``python -m bench.measure --size N --data FILE``.
+
+Prints one JSON line: cold load, rerun time and bytes of the Atlas page and of the baseline,
+and the process's peak memory. ``bench/run.py`` runs it per size and writes the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import time
+from pathlib import Path
+
+import plotly.io
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
+from bench.baseline import baseline_page
+from components.map import build_map_figure
+from components.overview import build_monthly_figure, build_type_counts_figure
+from components.palette import add_colour_columns, colour_map
+from components.table import shown_rows, table_frame
+from components.timeline import build_timeline_figure
+from incidents.catalog import load_catalog
+from incidents.view import COLOR_FIELDS, apply, parse_view, view_query
+
+# The filter change measured: a researcher narrows to three types (about half the data).
+QUERY = "type=unsafe_intercept&type=airspace_violation&type=drone_incursion"
+
+
+def timed(function, repeat: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def atlas_rerun(catalog, state) -> int:
+    """What one rerun of app.py sends after a filter change: filter, every figure, the table."""
+    frame = apply(catalog.frame, state)
+    colours = colour_map(state.color, catalog.frame)
+    figures = [
+        build_map_figure(frame, state.color, colours, view_key=view_query(state)),
+        build_timeline_figure(frame, state.color, colours),
+        build_type_counts_figure(frame),
+        build_monthly_figure(frame, state.color, colours),
+    ]
+    sent = sum(len(plotly.io.to_json(figure, validate=False)) for figure in figures)
+    table = table_frame(shown_rows(frame), lambda incident_id: f"?incident={incident_id}")
+    return sent + len(convert_anything_to_arrow_bytes(table))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline-repeat", type=int, default=3)
+    args = parser.parse_args()
+    load_time, catalog = timed(lambda: load_catalog(Path(args.data)), max(1, args.repeat // 2))
+    state = parse_view(QUERY).state
+    catalog.frame["row"] = range(len(catalog.frame))
+    add_colour_columns(catalog.frame, COLOR_FIELDS)  # as components.data does once per dataset
+    atlas_rerun(catalog, state)  # warm imports and caches once, as a running server has
+    rerun_time, sent = timed(lambda: atlas_rerun(catalog, state), args.repeat)
+    baseline_time, baseline_sent = (None, None)
+    if args.baseline_repeat:
+        baseline_time, baseline_sent = timed(lambda: baseline_page(catalog.frame, state), args.baseline_repeat)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({
+        "rows": len(catalog.frame), "problems": len(catalog.problems), "load_s": load_time,
+        "rerun_s": rerun_time, "bytes": sent, "baseline_s": baseline_time, "baseline_bytes": baseline_sent,
+        "peak_mb": peak_mb,
+    }))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
