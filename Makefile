@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint format validate setup dev-setup clean basemap screenshot browser
+.PHONY: run test lint format validate setup dev-setup clean basemap screenshot browser bench
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -41,6 +41,11 @@ test: dev-setup lint
 # Debian's Chromium for the browser tests (never a downloaded browser); needs root.
 browser:
 	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+# Performance at 1k-1M synthetic incidents against the plain plotly-express page; writes
+# bench/results.md. Takes several minutes (the 1M baseline alone is slow).
+bench: dev-setup
+	$(PY) -m bench.run
 
 # The README's screenshot, taken by the browser suite against the real app.
 screenshot: dev-setup

@@ -38,7 +38,7 @@ def category_index(frame: pd.DataFrame, field: str, mapping: dict[str, str]) -> 
     precomputed = f"{PRECOMPUTED_PREFIX}{field}"
     if precomputed in frame.columns:
         return frame[precomputed].to_numpy(), codes
-    index = pd.Categorical(frame[field], categories=list(mapping)).codes.astype(np.int16)
+    index = pd.Index(list(mapping), dtype=object).get_indexer(frame[field].astype(object)).astype(np.int16)
     index[index < 0] = len(codes) - 1
     return index, codes
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -11,43 +14,68 @@ from components.url_state import open_incident, set_date_window, set_proximity
 TABLE_IDS = "_table_ids"
 
 
-def _row_to_id(point: dict) -> str | None:
+@dataclass(frozen=True)
+class OpenRow:
+    row: int
+
+
+@dataclass(frozen=True)
+class NarrowTo:
+    near: str | None = None
+    radius_km: float | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+def point_action(point: dict) -> OpenRow | NarrowTo | None:
+    """What a clicked point means, from its customdata: a row number opens that incident;
+    a map bin [lat, lon, radius] narrows to its cell; a timeline bin "YYYY-MM" to its month."""
     data = point.get("customdata")
+    if isinstance(data, list) and len(data) == 3:
+        return NarrowTo(near=f"{float(data[0]):.3f},{float(data[1]):.3f}", radius_km=float(data[2]))
     if isinstance(data, list):
         data = data[0] if data else None
-    if data is None:
+    if isinstance(data, str):
+        month = pd.Period(data, freq="M")
+        return NarrowTo(start=month.start_time.date(), end=month.end_time.date())
+    if isinstance(data, int | float):
+        return OpenRow(int(data))
+    return None
+
+
+def box_window(box: dict) -> NarrowTo | None:
+    """A box dragged across the timeline: its dates become the window."""
+    if not box.get("x"):
         return None
-    frame = current_catalog().frame
-    row = int(data)
-    return frame["id"].iat[row] if 0 <= row < len(frame) else None
+    start, end = sorted(pd.Timestamp(x) for x in box["x"][:2])
+    return NarrowTo(start=start.date(), end=end.date())
+
+
+def _apply(action: OpenRow | NarrowTo | None) -> bool:
+    if isinstance(action, OpenRow):
+        frame = current_catalog().frame
+        if 0 <= action.row < len(frame):
+            open_incident(frame["id"].iat[action.row])
+            return True
+    elif isinstance(action, NarrowTo):
+        if action.near:
+            set_proximity(action.near, action.radius_km)
+        if action.start:
+            set_date_window(action.start, action.end)
+        return True
+    return False
 
 
 def open_selected_point(chart_key: str) -> None:
-    """An incident opens it; a map bin (lat, lon, radius) narrows the view to its cell;
-    a timeline bin (a "YYYY-MM" month) narrows the dates to that month."""
-    selection = st.session_state[chart_key].selection
-    for point in selection.get("points", []):
-        data = point.get("customdata")
-        if isinstance(data, list) and len(data) == 3:
-            set_proximity(f"{data[0]:.3f},{data[1]:.3f}", float(data[2]))
-            return
-        if isinstance(data, str) or (isinstance(data, list) and data and isinstance(data[0], str)):
-            month = pd.Period(data if isinstance(data, str) else data[0], freq="M")
-            set_date_window(month.start_time.date(), month.end_time.date())
-            return
-        incident_id = _row_to_id(point)
-        if incident_id:
-            open_incident(incident_id)
+    for point in st.session_state[chart_key].selection.get("points", []):
+        if _apply(point_action(point)):
             return
 
 
 def timeline_selected(chart_key: str) -> None:
-    """A dragged range sets the date window; a clicked incident opens it."""
-    selection = st.session_state[chart_key].selection
-    boxes = selection.get("box", [])
-    if boxes and boxes[0].get("x"):
-        start, end = sorted(pd.Timestamp(x) for x in boxes[0]["x"][:2])
-        set_date_window(start.date(), end.date())
+    """A dragged range sets the date window; a clicked incident or month applies as above."""
+    boxes = st.session_state[chart_key].selection.get("box", [])
+    if boxes and _apply(box_window(boxes[0])):
         return
     open_selected_point(chart_key)
 

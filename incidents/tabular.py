@@ -73,7 +73,8 @@ class RowChecks:
 def _in_vocabulary(checks: RowChecks, column: str, name: str, optional: bool = False) -> None:
     values = _text(checks.table, column)
     allowed = set(vocabulary(name).codes) | ({""} if optional else set())
-    checks.fail(column, ~values.isin(allowed).to_numpy(), f"not in vocab/{name}.yaml")
+    # Empty required values are reported once, as empty, not again here.
+    checks.fail(column, (~values.isin(allowed) & (values != "")).to_numpy(), f"not in vocab/{name}.yaml")
 
 
 def _is_actor_code(code: str) -> bool:
@@ -97,7 +98,7 @@ def validate_table(table: pd.DataFrame, path: str) -> tuple[pd.DataFrame, list[P
     missing = [column for column in REQUIRED if column not in table.columns]
     if missing:
         problems.append(Problem(path, "(columns)", f"required columns missing: {', '.join(missing)}; no row can load"))
-        return table.iloc[0:0], problems
+        return pd.DataFrame({column: pd.Series(dtype="str") for column in CSV_COLUMNS}), problems
     absent = [column for column in CSV_COLUMNS if column not in table.columns]
     table = table.reset_index(drop=True).copy()
     for column in absent:
@@ -106,9 +107,9 @@ def validate_table(table: pd.DataFrame, path: str) -> tuple[pd.DataFrame, list[P
     for column in ("id", "title", "summary", "type", "region", "verification"):
         checks.fail(column, (_text(table, column) == "").to_numpy(), "are empty")
     ids = _text(table, "id")
-    checks.fail("id", ~ids.str.match(ID_PATTERN.pattern).to_numpy() & (ids != "").to_numpy(),
-                "are not YYYY-MM-DD-slug ids")  # fmt: skip
-    checks.fail("id", ids.duplicated().to_numpy() & (ids != "").to_numpy(), "repeat an earlier id")
+    well_formed = ids.str.match(ID_PATTERN.pattern).to_numpy(dtype=bool)
+    checks.fail("id", ~well_formed & (ids != "").to_numpy(), "are not YYYY-MM-DD-slug ids")
+    checks.fail("id", ids.duplicated().to_numpy() & well_formed, "repeat an earlier id")
     start = pd.to_datetime(_text(table, "date"), format="%Y-%m-%d", errors="coerce")
     checks.fail("date", start.isna().to_numpy(), "are not real dates (YYYY-MM-DD)")
     end_text = _text(table, "end_date")

@@ -107,3 +107,58 @@ def test_unchanged_view_does_not_rewrite_the_url(fixture_app):
 
 def app_version(app) -> str:
     return app.caption[0].value.rsplit(" ", 1)[-1]
+
+
+@pytest.fixture(scope="module")
+def large_dataset(tmp_path_factory):
+    from incidents.synth import write_synthetic
+
+    path = tmp_path_factory.mktemp("large") / "synthetic.parquet"
+    write_synthetic(12_000, seed=4, path=path)
+    return path
+
+
+def test_large_view_is_aggregated_with_a_note(large_dataset, monkeypatch):
+    from tests.app.conftest import run_app
+
+    app = run_app({}, large_dataset, monkeypatch)
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "12,000 incidents are too many to draw one by one" in captions
+    assert "the timeline shows monthly counts" in captions
+    assert "Showing the newest 1,000 of 12,000 incidents" in captions
+    map_spec, timeline_spec = chart_specs(app)[-2:]
+    (bins,) = map_spec["data"]
+    assert all(isinstance(trace.get("customdata"), dict | list) for trace in timeline_spec["data"])
+    assert bins["name"].startswith("Binned counts")
+    assert sum(json_counts(bins["marker"]["color"])) == 12_000
+    assert len(table_ids(app)) == 1_000
+
+
+def json_counts(values) -> list[int]:
+    if isinstance(values, dict):  # typed array {"dtype", "bdata"}
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return values
+
+
+def test_narrowed_large_view_draws_single_incidents(large_dataset, monkeypatch):
+    from tests.app.conftest import run_app
+
+    app = run_app({"region": "taiwan-strait", "from": "2024-01-01"}, large_dataset, monkeypatch)
+    map_spec = chart_specs(app)[-2]
+    assert not any(trace["name"].startswith("Binned") for trace in map_spec["data"])
+    assert 0 < len(chart_rows(map_spec)) <= 5_000
+
+
+def test_missing_dataset_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("INCIDENTS_DATA", str(tmp_path / "nowhere.parquet"))
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    assert not app.exception
+    assert "does not exist" in app.error[0].value

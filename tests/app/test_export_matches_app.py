@@ -12,7 +12,7 @@ import pytest
 
 from tests.app.conftest import table_ids
 from tests.app.test_app import as_params
-from tests.e2e.conftest import ROOT
+from tests.e2e.browser import ROOT
 
 QUERIES = [
     "",

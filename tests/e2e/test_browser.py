@@ -12,33 +12,11 @@ from playwright.sync_api import Page, expect
 
 from incidents.catalog import load_catalog
 from incidents.view import apply, parse_view
-from tests.e2e.conftest import IDLE
+from tests.e2e.browser import FIND_MAP, TIMEOUT, wait_idle, wait_map_drawn
 
 pytestmark = pytest.mark.e2e
 BLACK_SEA = "2023-03-14-black-sea-su27-mq9-collision"
 CATALOG = load_catalog()
-TIMEOUT = 45_000
-
-FIND_MAP = """() => [...document.querySelectorAll('.js-plotly-plot')]
-    .find(gd => gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot)"""
-
-
-def wait_idle(page: Page) -> None:
-    page.wait_for_selector(IDLE, timeout=TIMEOUT)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT)
-
-
-def wait_map_drawn(page: Page) -> int:
-    """Waits until MapLibre has rendered incident points; returns how many it drew."""
-    script = f"""() => {{
-        const gd = ({FIND_MAP})();
-        if (!gd) return 0;
-        const map = gd._fullLayout.map._subplot.map;
-        if (!map.loaded()) return 0;
-        const layers = map.getStyle().layers.map(l => l.id).filter(id => id.endsWith('-circle'));
-        return map.queryRenderedFeatures({{layers}}).length;
-    }}"""
-    return page.wait_for_function(script, timeout=TIMEOUT).json_value()
 
 
 def open_page(page: Page, url: str) -> None:

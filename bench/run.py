@@ -1,0 +1,168 @@
+"""`make bench`: the Atlas against the plain plotly-express page at 1k, 10k, 100k and 1M.
+
+For each size, in a fresh process (``bench.measure``): cold load and validation from Parquet,
+one rerun after a filter change (filter + every figure and the table serialised as Streamlit
+sends them), the bytes that rerun sends, and peak memory; the same rerun and bytes for the
+baseline page (``bench.baseline``). Where Chromium is installed, also the time from
+navigation to the map drawn at 1k, 10k and 100k, and the server memory a second browser
+session adds. Prints a table and writes ``bench/results.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from incidents.synth import write_synthetic
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+SIZES = [1_000, 10_000, 100_000, 1_000_000]
+BROWSER_SIZES = [1_000, 10_000, 100_000]
+TARGETS = {"rerun_100k_ms": 100, "speedup_100k": 10, "bytes_mb": 2, "load_100k_s": 2, "second_session_mb": 20}
+
+
+def dataset(size: int) -> Path:
+    path = OUT / f"synthetic-{size}.parquet"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        write_synthetic(size, seed=1, path=path)
+    return path
+
+
+def measure(size: int) -> dict:
+    repeat, baseline_repeat = (3, 1) if size >= 1_000_000 else (7, 3)
+    command = [sys.executable, "-m", "bench.measure", "--data", str(dataset(size)), "--repeat", str(repeat),
+               "--baseline-repeat", str(baseline_repeat)]  # fmt: skip
+    output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True, timeout=1800).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def browser_timings() -> dict:
+    """Navigation to map drawn (median of 3 fresh visitors) and a second session's memory."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.browser import CHROMIUM_FLAGS, chromium_path, memory_mb, start_app, wait_idle, wait_map_drawn
+
+    if not chromium_path():
+        return {}
+    results = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        for size in BROWSER_SIZES:
+            process, url = start_app({"INCIDENTS_DATA": str(dataset(size))})
+            try:
+                warm = browser.new_context(viewport={"width": 1500, "height": 1200})
+                first = warm.new_page()
+                first.goto(url)  # loads the dataset into the shared cache once
+                wait_map_drawn(first)
+                times = []
+                for _ in range(3):
+                    context = browser.new_context(viewport={"width": 1500, "height": 1200})
+                    page = context.new_page()
+                    start = time.perf_counter()
+                    page.goto(url)
+                    wait_map_drawn(page)
+                    times.append(time.perf_counter() - start)
+                    context.close()
+                wait_idle(first)
+                before = memory_mb(process.pid)
+                second = browser.new_context(viewport={"width": 1500, "height": 1200})
+                second_page = second.new_page()
+                second_page.goto(url)
+                wait_map_drawn(second_page)
+                wait_idle(second_page)
+                time.sleep(1)
+                added = memory_mb(process.pid) - before
+                second.close()
+                warm.close()
+                results[size] = {"map_drawn_s": statistics.median(times), "second_session_mb": added}
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
+        browser.close()
+    return results
+
+
+def fmt_bytes(value: float | None) -> str:
+    return "-" if value is None else f"{value / 1e6:.2f} MB"
+
+
+def fmt_ms(value: float | None) -> str:
+    return "-" if value is None else f"{value * 1000:,.0f} ms"
+
+
+def table(rows: dict[int, dict], browser: dict[int, dict]) -> str:
+    header = ("| incidents | cold load (Parquet) | rerun | baseline rerun | speed-up | bytes / rerun "
+              "| baseline bytes | peak memory | map drawn (browser) | 2nd session |")  # fmt: skip
+    lines = [header, "|" + "---|" * 10]
+    for size, row in rows.items():
+        speedup = row["baseline_s"] / row["rerun_s"] if row["baseline_s"] else None
+        seen = browser.get(size, {})
+        drawn = f"{seen['map_drawn_s']:.1f} s" if seen else "-"
+        second = f"{seen['second_session_mb']:+.1f} MB" if seen else "-"
+        lines.append(
+            f"| {size:,} | {row['load_s']:.2f} s | {fmt_ms(row['rerun_s'])} | {fmt_ms(row['baseline_s'])} "
+            f"| {f'{speedup:.0f}x' if speedup else '-'} | {fmt_bytes(row['bytes'])} "
+            f"| {fmt_bytes(row['baseline_bytes'])} | {row['peak_mb']:,.0f} MB "
+            f"| {drawn} | {second} |"
+        )
+    return "\n".join(lines)
+
+
+def verdicts(rows: dict[int, dict], browser: dict[int, dict]) -> list[str]:
+    at = rows[100_000]
+    checks = [
+        (f"rerun at 100k <= {TARGETS['rerun_100k_ms']} ms", at["rerun_s"] * 1000 <= TARGETS["rerun_100k_ms"],
+         fmt_ms(at["rerun_s"])),
+        (f"rerun at 100k >= {TARGETS['speedup_100k']}x faster than the baseline",
+         at["baseline_s"] / at["rerun_s"] >= TARGETS["speedup_100k"], f"{at['baseline_s'] / at['rerun_s']:.0f}x"),
+        (f"bytes per rerun <= {TARGETS['bytes_mb']} MB at every size",
+         all(row["bytes"] <= TARGETS["bytes_mb"] * 1e6 for row in rows.values()),
+         ", ".join(fmt_bytes(row["bytes"]) for row in rows.values())),
+        (f"cold load of 100k from Parquet <= {TARGETS['load_100k_s']} s", at["load_s"] <= TARGETS["load_100k_s"],
+         f"{at['load_s']:.2f} s"),
+    ]  # fmt: skip
+    if 100_000 in browser:
+        added = browser[100_000]["second_session_mb"]
+        checks.append((f"a second session adds < {TARGETS['second_session_mb']} MB at 100k",
+                       added < TARGETS["second_session_mb"], f"{added:+.1f} MB"))  # fmt: skip
+    else:
+        checks.append(("a second session adds < 20 MB", None, "not measured: Chromium not installed"))
+    marks = {True: "met", False: "NOT met", None: "not measured"}
+    return [f"- {name}: **{marks[ok]}** ({value})" for name, ok, value in checks]
+
+
+def main() -> None:
+    rows = {}
+    for size in SIZES:
+        print(f"measuring {size:,} incidents ...", flush=True)
+        rows[size] = measure(size)
+    print("measuring in Chromium ...", flush=True)
+    browser = browser_timings()
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    report = "\n".join([
+        "# Benchmark results", "",
+        f"`make bench` on {date.today().isoformat()} ({machine}). Medians of repeated runs; synthetic data "
+        "(`python -m incidents synth`, seed 1). *Rerun* is the server work of one rerun after a filter change "
+        "(three incident types, about half the data): filter, build every figure and the table, serialise them "
+        "as Streamlit sends them; Streamlit's own per-run overhead (widgets, websocket) is not included. The "
+        "baseline is `bench/baseline.py`: plotly express `scatter_map` + `timeline` + histogram and the whole "
+        "filtered table.", "",
+        table(rows, browser), "",
+        "## Targets", "",
+        *verdicts(rows, browser), "",
+    ])  # fmt: skip
+    (ROOT / "bench" / "results.md").write_text(report, encoding="utf-8")
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

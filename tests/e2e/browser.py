@@ -1,0 +1,93 @@
+"""Starting the app and reading a page in Chromium: shared by the browser tests and the benchmark."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310 - localhost
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer on {url} within {timeout}s")
+
+
+def start_app(env_extra: dict | None = None) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, **(env_extra or {})}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://localhost:{port}"
+    wait_for_health(url, process)
+    return process, url
+
+
+def memory_mb(pid: int) -> float:
+    """Resident memory of a process (Linux /proc), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+TIMEOUT = 45_000
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+FIND_MAP = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .find(gd => gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot)"""
+
+
+def wait_idle(page: Page) -> None:
+    page.wait_for_selector(IDLE, timeout=TIMEOUT)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT)
+
+
+def wait_map_drawn(page: Page) -> int:
+    """Waits until MapLibre has rendered incident points; returns how many it drew."""
+    script = f"""() => {{
+        const gd = ({FIND_MAP})();
+        if (!gd) return 0;
+        const map = gd._fullLayout.map._subplot.map;
+        if (!map.loaded()) return 0;
+        const layers = map.getStyle().layers.map(l => l.id).filter(id => id.endsWith('-circle'));
+        return map.queryRenderedFeatures({{layers}}).length;
+    }}"""
+    return page.wait_for_function(script, timeout=TIMEOUT).json_value()
