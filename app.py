@@ -27,12 +27,7 @@ with st.sidebar:
     basemap = render_filters(catalog.filter_options)
 state = url_state.widget_state(catalog.version)
 frame = view.apply(catalog.frame, state)
-base_url = st.context.url or ""
-
-
-def link_to(incident_id: str | None) -> str:
-    return f"{base_url}?{view.view_query(view.replace_incident(state, incident_id))}"
-
+links = url_state.Links(state)
 
 st.title("Airspace Incident Atlas")
 st.caption(f"Curated, sourced military airspace incidents · dataset version {catalog.version}")
@@ -58,13 +53,8 @@ with map_column:
         colours,
         key="map",
         on_select=lambda: selection.open_selected_point("map"),
-        open_incident=OpenIncident(
-            open_row, opened.title, opened.location.lat, opened.location.lon, opened.location.radius_km
-        )
-        if opened
-        else None,
+        open_incident=OpenIncident.of(opened, open_row),
         basemap=basemap,
-        static_url=f"{base_url.rstrip('/')}/app/static" if base_url else "app/static",
         view_key=view.view_query(state.without_incident()),
     )
 with panel_column:
@@ -72,11 +62,11 @@ with panel_column:
         render_incident_panel(
             opened,
             catalog.titles(opened.related),
-            permalink=link_to(opened.id),
-            related_link=link_to,
+            permalink=links.to_incident(opened.id),
+            related_link=links.to_incident,
             near=view.proximity_place(state),
         )
-        research.render_incident_citation(opened, catalog.version, link_to(opened.id), date.today())
+        research.render_incident_citation(opened, catalog.version, links.to_incident(opened.id), date.today())
     else:
         st.info("Click an incident on the map, the timeline or the table to read it with its sources.")
 
@@ -92,7 +82,11 @@ st.subheader("Incidents")
 table_rows = shown_rows(frame)
 selection.remember_table_ids(table_rows["id"].tolist())
 render_table(
-    table_rows, key="table", permalink=link_to, on_select=lambda: selection.table_selected("table"), total=len(frame)
+    table_rows,
+    key="table",
+    permalink=links.to_incident,
+    on_select=lambda: selection.table_selected("table"),
+    total=len(frame),
 )
 
 exports, cite = st.columns(2)
@@ -106,6 +100,6 @@ with exports:
         key="export",
     )
 with cite:
-    research.render_view_citation(state, len(frame), catalog.version, link_to(state.incident), date.today())
+    research.render_view_citation(state, len(frame), catalog.version, links.to_view(), date.today())
 
 url_state.write_view(state, seeded)

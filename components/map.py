@@ -12,6 +12,7 @@ import streamlit as st
 
 from components.palette import OTHER_COLOUR, category_index, category_label
 from incidents.geo import bin_cell_size, geodesic_circle, grid_bins
+from incidents.model import Incident
 
 # Above this many visible incidents the map draws binned counts instead of points: the
 # browser, not the server, is the bottleneck at scale (DESIGN.md section 4).
@@ -33,6 +34,19 @@ class OpenIncident:
     lat: float
     lon: float
     radius_km: float | None
+
+    @classmethod
+    def of(cls, incident: Incident | None, row: int | None) -> OpenIncident | None:
+        if incident is None:
+            return None
+        location = incident.location
+        return cls(row, incident.title, location.lat, location.lon, location.radius_km)
+
+
+def served_static_url() -> str:
+    """Where Streamlit serves static/ for this browser (absolute, for MapLibre's fetches)."""
+    base = (st.context.url or "").rstrip("/")
+    return f"{base}/app/static" if base else "app/static"
 
 
 def offline_layers(static_url: str) -> list[dict]:
@@ -195,7 +209,6 @@ def render_map(
     on_select,
     open_incident: OpenIncident | None = None,
     basemap: str = "offline",
-    static_url: str = "app/static",
     view_key: str = "",
 ) -> None:
     if is_binned(frame):
@@ -204,7 +217,7 @@ def render_map(
             "shows counts per grid cell. Click a cell, or narrow the filters, to see single incidents."
         )
     st.plotly_chart(
-        build_map_figure(frame, field, colours, open_incident, basemap, static_url, view_key),
+        build_map_figure(frame, field, colours, open_incident, basemap, served_static_url(), view_key),
         key=key,
         on_select=on_select,
         selection_mode=("points",),

@@ -88,3 +88,17 @@ def set_date_window(start, end) -> None:
 def set_proximity(near: str, radius_km: float) -> None:
     st.session_state[WIDGET_KEYS["near"]] = near
     st.session_state[WIDGET_KEYS["radius_km"]] = radius_km
+
+
+class Links:
+    """Absolute links to views of this page (permalinks, related incidents, citations)."""
+
+    def __init__(self, state: ViewState):
+        self.state = state
+        self.base = st.context.url or ""
+
+    def to_incident(self, incident_id: str | None) -> str:
+        return f"{self.base}?{view.view_query(view.replace_incident(self.state, incident_id))}"
+
+    def to_view(self) -> str:
+        return self.to_incident(self.state.incident)
