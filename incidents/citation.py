@@ -16,21 +16,24 @@ def _labels(field: str, codes: tuple[str, ...]) -> str:
     return ", ".join(label(field, code) for code in codes)
 
 
+# (ViewState attribute, vocabulary field for labels, words) of the repeated filters.
+LISTED_FILTERS = (
+    ("types", "type", "types"),
+    ("regions", "region", "regions"),
+    ("initiators", "initiator", "initiators"),
+    ("targets", "target", "targets"),
+    ("platforms", "category", "platforms"),
+    ("verification", "verification", "verification"),
+)
+
+
 def describe_view(state: ViewState) -> str:
     """The filters of a view in words, for a citation or a figure caption."""
-    parts = []
-    if state.types:
-        parts.append(f"types: {_labels('type', state.types)}")
-    if state.regions:
-        parts.append(f"regions: {_labels('region', state.regions)}")
-    if state.initiators:
-        parts.append(f"initiators: {_labels('initiator', state.initiators)}")
-    if state.targets:
-        parts.append(f"targets: {_labels('target', state.targets)}")
-    if state.platforms:
-        parts.append(f"platforms: {_labels('category', state.platforms)}")
-    if state.verification:
-        parts.append(f"verification: {_labels('verification', state.verification)}")
+    parts = [
+        f"{words}: {_labels(field, getattr(state, attribute))}"
+        for attribute, field, words in LISTED_FILTERS
+        if getattr(state, attribute)
+    ]
     if state.date_from or state.date_to:
         start = state.date_from.isoformat() if state.date_from else "the first record"
         end = state.date_to.isoformat() if state.date_to else "the latest record"
