@@ -68,7 +68,7 @@ def build_monthly_figure(frame: pd.DataFrame, field: str, colours: dict[str, str
 
 
 def render_overview(frame: pd.DataFrame, total: int, field: str, colours: dict[str, str], *, key: str) -> None:
-    st.metric("Incidents shown", f"{len(frame)} of {total}")
+    st.metric("Incidents shown", f"{len(frame):,} of {total:,}")
     if frame.empty:
         return
     left, right = st.columns([1, 2])

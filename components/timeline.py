@@ -45,7 +45,7 @@ def _lane_traces_binned(frame: pd.DataFrame, index: np.ndarray, codes: list[str]
                 mode="markers",
                 marker={
                     "color": colours.get(code, OTHER_COLOUR),
-                    "size": (4 + 16 * np.sqrt(lane_counts / largest)).astype(np.float32),
+                    "size": (3 + 7 * np.sqrt(lane_counts / largest)).astype(np.float32),
                     "opacity": 0.8,
                 },
                 hovertemplate="%{x|%b %Y}: %{text} incidents<extra></extra>",
@@ -137,7 +137,7 @@ def build_timeline_figure(frame: pd.DataFrame, field: str, colours: dict[str, st
         height=max(220, 60 + 34 * len(lanes)),
         margin={"l": 10, "r": 10, "t": 10, "b": 30},
         xaxis={"type": "date", "showgrid": True},
-        yaxis={"categoryorder": "array", "categoryarray": lanes[::-1]},
+        yaxis={"categoryorder": "array", "categoryarray": lanes[::-1], "automargin": True},
         # Pan by dragging and zoom by scrolling; a click selects (opens) an incident. In
         # plotly's select mode a click would clear the selection instead, so range selection
         # is the toolbar's box-select tool, restricted to the date axis.

@@ -2,6 +2,7 @@
 
 The rows are schema-valid but fictional: titles say "Synthetic", sources point at
 example.org (a domain reserved for examples), and nothing here is a claim about the world.
+Positions scatter around the curated incidents of each region, so the spread looks real.
 """
 
 from __future__ import annotations
@@ -59,14 +60,35 @@ def _pick(rng: np.random.Generator, options_by_row: list[list[str]]) -> np.ndarr
     return np.array([options[rng.integers(len(options))] for options in options_by_row], dtype=object)
 
 
+def _hotspots() -> dict[str, np.ndarray]:
+    """Per region, the positions of the curated incidents: synthetic incidents cluster where
+    real ones happen instead of filling a rectangle uniformly."""
+    from incidents.catalog import load_catalog
+
+    frame = load_catalog().frame
+    return {region: group[["lat", "lon"]].to_numpy() for region, group in frame.groupby("region")}
+
+
+def _positions(rng: np.random.Generator, regions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    boxes = {code: entry["bbox"][0] for code, entry in vocabulary("regions").entries.items() if "bbox" in entry}
+    hotspots = _hotspots()
+    lat, lon = np.empty(len(regions)), np.empty(len(regions))
+    for region in np.unique(regions):
+        rows = np.flatnonzero(regions == region)
+        west, south, east, north = boxes[region]
+        centres = hotspots.get(region, np.array([[(south + north) / 2, (west + east) / 2]]))
+        picked = centres[rng.integers(len(centres), size=len(rows))]
+        spread = rng.normal(0.0, 1.2, size=(len(rows), 2))  # degrees around a real incident
+        lat[rows] = np.clip(picked[:, 0] + spread[:, 0], south, north)
+        lon[rows] = np.clip(picked[:, 1] + spread[:, 1], west, east)
+    return np.round(lat, 3), np.round(lon, 3)
+
+
 def synthetic_table(n: int, seed: int = 1) -> pd.DataFrame:
     """``n`` schema-valid fictional incidents in the flat export format."""
     rng = np.random.default_rng(seed)
     regions = _choice(rng, {region: spec[0] for region, spec in REGION_ACTORS.items()}, n)
-    boxes = {code: entry["bbox"][0] for code, entry in vocabulary("regions").entries.items() if "bbox" in entry}
-    west, south, east, north = (np.array([boxes[r][i] for r in regions], dtype=float) for i in range(4))
-    lat = np.round(south + rng.random(n) * (north - south), 3)
-    lon = np.round(west + rng.random(n) * (east - west), 3)
+    lat, lon = _positions(rng, regions)
     # Later years are busier, as in the curated data.
     span = (END - START).astype(int)
     days = (rng.power(2.0, n) * span).astype(int)

@@ -215,7 +215,8 @@ def frame_from_table(valid: pd.DataFrame) -> pd.DataFrame:
     # pyarrow's RE2 directly: pandas falls back to Python's re (per row) for this pattern.
     collapsed = pc.utf8_trim_whitespace(pc.replace_substring_regex(pa.array(text), r"\s+", " "))
     frame["search_text"] = pd.Series(collapsed, index=frame.index, dtype="str").str.casefold()
-    return frame
+    # The same order as a YAML catalog: by date, then id.
+    return frame.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
 
 
 def _none_if_blank(value: object) -> object:
