@@ -28,12 +28,15 @@ with st.sidebar:
 state = url_state.widget_state(catalog.version)
 frame = view.apply(catalog.frame, state)
 links = url_state.Links(state)
+near = view.proximity_place(state)
 
 st.title("Airspace Incident Atlas")
 st.caption(f"Curated, sourced military airspace incidents · dataset version {catalog.version}")
 notices.render_link_notices(link_notices)
 notices.render_version_notice(seeded.version, catalog.version)
 notices.render_data_quality(catalog.problems, catalog.rejected_files)
+if state.near and near is None:
+    notices.render_unknown_place(state.near)
 
 opened, record_problems = catalog.record(state.incident)
 if state.incident and opened is None:
@@ -64,7 +67,7 @@ with panel_column:
             catalog.titles(opened.related),
             permalink=links.to_incident(opened.id),
             related_link=links.to_incident,
-            near=view.proximity_place(state),
+            near=near,
         )
         research.render_incident_citation(opened, catalog.version, links.to_incident(opened.id), date.today())
     else:

@@ -44,3 +44,10 @@ def render_data_quality(problems: list[Problem], rejected_files: list[str]) -> N
             [{"file": p.path, "field": p.field, "problem": p.message} for p in problems],
             hide_index=True,
         )
+
+
+def render_unknown_place(near: str) -> None:
+    st.warning(
+        f"`{near}` is not in the offline gazetteer, so the proximity filter is off. "
+        "Try a larger nearby city, or coordinates as `lat,lon`."
+    )

@@ -32,6 +32,7 @@ from incidents.tabular import (
     read_table,
     validate_table,
 )
+from incidents.view import codes_in
 
 DATA_DIR = Path(__file__).parent / "data"
 DATA_ENV = "INCIDENTS_DATA"
@@ -79,8 +80,6 @@ class Catalog:
     @cached_property
     def filter_options(self) -> dict[str, list[str]]:
         """Codes present in the data, for the filter widgets (computed once per catalog)."""
-        from incidents.view import codes_in
-
         return {"initiators": codes_in(self.frame["initiators"]), "targets": codes_in(self.frame["targets"])}
 
 

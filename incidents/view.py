@@ -234,8 +234,6 @@ def _check_combinations(state: ViewState, gazetteer: Gazetteer | None) -> tuple[
     if state.date_from and state.date_to and state.date_from > state.date_to:
         notices.append(Notice("to", state.date_to.isoformat(), "is before `from`; the end of the window is ignored"))
         state = replace(state, date_to=None)
-    if state.q == "":
-        state = replace(state, q="")
     if state.near and resolve_place(state.near, gazetteer) is None:
         notices.append(Notice("near", state.near, "is not a known place or `lat,lon`; the proximity filter is ignored"))
         state = replace(state, near="", radius_km=None)

@@ -162,3 +162,10 @@ def test_missing_dataset_is_a_clear_error(tmp_path, monkeypatch):
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert not app.exception
     assert "does not exist" in app.error[0].value
+
+
+def test_typed_unknown_place_says_the_proximity_filter_is_off(fixture_app):
+    app = fixture_app({"region": "syria"})
+    app.sidebar.text_input(key="f_near").input("Qxzv Atoll").run()
+    assert "`Qxzv Atoll` is not in the offline gazetteer" in notice_texts(app)
+    assert table_ids(app) == ["2021-06-15-b-syria-flares"]
