@@ -8,6 +8,8 @@ changed, because every write is a browser-history entry.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from incidents import view
@@ -67,7 +69,7 @@ def widget_state(version: str) -> ViewState:
 
 def write_view(state: ViewState, seeded: ViewState) -> None:
     """Push the state to the URL if the user changed it (ignoring the version stamp)."""
-    if state == ViewState(**{**seeded.__dict__, "version": state.version}):
+    if state == replace(seeded, version=state.version):
         return
     params = view.view_params(state)
     st.query_params.from_dict(params)
