@@ -145,8 +145,12 @@ def test_3_click_on_timeline_then_back_restores_the_view(page_at):
 
 def test_4_sidebar_filter_changes_the_url_and_survives_reload(page_at):
     page = page_at()
-    page.get_by_test_id("stMultiSelect").first.click()
-    page.get_by_role("option", name="Shoot-down").click()
+    wait_map_drawn(page)  # the page has finished its first render
+    # Typing into the box opens the option list even if a first click landed mid-render.
+    search_box = page.get_by_test_id("stMultiSelect").first.locator("input")
+    search_box.click()
+    search_box.fill("Shoot")
+    page.get_by_role("option", name="Shoot-down").click(timeout=TIMEOUT)
     page.keyboard.press("Escape")
     expect(page).to_have_url(re.compile(r"type=shootdown"), timeout=TIMEOUT)
     expected = len(apply(CATALOG.frame, parse_view("type=shootdown").state))
