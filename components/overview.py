@@ -9,6 +9,7 @@ import streamlit as st
 
 from components.palette import OTHER_COLOUR, category_index, category_label
 from incidents.labels import codes, label
+from incidents.stats import counts_by_month
 
 
 def build_type_counts_figure(frame: pd.DataFrame) -> go.Figure:
@@ -34,11 +35,8 @@ def monthly_counts(
 ) -> tuple[np.ndarray, list[str], np.ndarray]:
     """(months, category codes, counts[category, month]) with numpy, not a pandas crosstab."""
     index, codes = category_index(frame, field, colours)
-    months = frame["date"].to_numpy().astype("datetime64[M]")
-    unique_months, month_index = np.unique(months, return_inverse=True)
-    counts = np.zeros((len(codes), len(unique_months)), dtype=np.int64)
-    np.add.at(counts, (index, month_index), 1)
-    return unique_months, codes, counts
+    months, counts = counts_by_month(frame["date"], index, len(codes))
+    return months, codes, counts
 
 
 def build_monthly_figure(frame: pd.DataFrame, field: str, colours: dict[str, str]) -> go.Figure:

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.palette import OTHER_COLOUR, category_index, category_label
+from incidents.stats import counts_by_month
 
 # Above this many incidents the timeline shows monthly counts per lane instead of markers.
 TIMELINE_POINT_LIMIT = 3_000
@@ -24,10 +25,7 @@ def is_binned(frame: pd.DataFrame) -> bool:
 def _lane_traces_binned(frame: pd.DataFrame, index: np.ndarray, codes: list[str], colours: dict[str, str],
                         labels: list[str]) -> list[go.Scatter]:  # fmt: skip
     """Monthly counts per lane, counted with numpy (this runs on every rerun at scale)."""
-    months = frame["date"].to_numpy().astype("datetime64[M]")
-    unique_months, month_index = np.unique(months, return_inverse=True)
-    counts = np.zeros((len(codes), len(unique_months)), dtype=np.int64)
-    np.add.at(counts, (index, month_index), 1)
+    unique_months, counts = counts_by_month(frame["date"], index, len(codes))
     largest = max(int(counts.max()), 1) if counts.size else 1
     traces = []
     for position, code in enumerate(codes):

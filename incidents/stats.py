@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from incidents.labels import codes, label
@@ -32,3 +33,13 @@ def replace_counts_block(readme: str, table: str) -> str:
     before, rest = readme.split(START, 1)
     _, after = rest.split(END, 1)
     return f"{before}{START}\n{table}\n{END}{after}"
+
+
+def counts_by_month(dates: pd.Series, category: np.ndarray, categories: int) -> tuple[np.ndarray, np.ndarray]:
+    """(months, counts[category, month]) for incidents with a category index each, counted
+    with numpy: the overview and the binned timeline call this on every rerun."""
+    months = dates.to_numpy().astype("datetime64[M]")
+    unique_months, month_index = np.unique(months, return_inverse=True)
+    counts = np.zeros((categories, len(unique_months)), dtype=np.int64)
+    np.add.at(counts, (category, month_index), 1)
+    return unique_months, counts
