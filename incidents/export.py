@@ -89,7 +89,7 @@ def _source_text(number: int, source) -> str:
 
 def to_csv(incidents: Iterable[Incident]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=csv_columns(), lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for incident in incidents:
         writer.writerow(flat_row(incident))
@@ -104,10 +104,6 @@ CSV_COLUMNS = [
     "aircraft_lost", "aircraft_damaged", "killed", "injured", "outcome_note", "summary", "claims", "notes",
     "sources", "source_urls", "related", "tags", "actors_json", "claims_json", "sources_json",
 ]  # fmt: skip
-
-
-def csv_columns() -> list[str]:
-    return list(CSV_COLUMNS)
 
 
 def to_feature(incident: Incident, version: str) -> dict:

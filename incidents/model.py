@@ -41,17 +41,21 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 UNKNOWN_ACTOR = "unknown"
 
 
-def _iso_date(value: object) -> object:
-    # Records are read with a YAML loader that keeps dates as text, so a date is always
-    # an ISO string here; numbers and other shapes are refused rather than coerced.
-    if isinstance(value, date):
-        return value
+def parse_iso_date(value: object) -> date:
+    """A YYYY-MM-DD string as a date; anything else is a ValueError that says why.
+    Shared by records and links so both read dates by the same rule."""
     if not isinstance(value, str) or not ISO_DATE.match(value):
-        raise ValueError("must be a date written YYYY-MM-DD")
+        raise ValueError("is not a date written YYYY-MM-DD")
     try:
         return date.fromisoformat(value)
     except ValueError as error:
-        raise ValueError(f"{value!r} is not a real date ({error})") from None
+        raise ValueError(f"is not a real date ({error})") from None
+
+
+def _iso_date(value: object) -> object:
+    # Records are read with a YAML loader that keeps dates as text, so a date is always
+    # an ISO string here; numbers and other shapes are refused rather than coerced.
+    return value if isinstance(value, date) else parse_iso_date(value)
 
 
 def _utc_time(value: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from incidents.geo import Gazetteer, Place, haversine_km, resolve_place
-from incidents.model import ID_PATTERN, UNKNOWN_ACTOR, is_country_code
+from incidents.model import ID_PATTERN, UNKNOWN_ACTOR, is_country_code, parse_iso_date
 from incidents.vocab import CATEGORIES, NON_STATE_ACTORS, REGIONS, TYPES, VERIFICATION, vocabulary
 
 COLOR_FIELDS = {
@@ -122,12 +122,7 @@ def query_pairs(query: str | Mapping[str, str | list[str]]) -> list[tuple[str, s
 
 
 def _iso_date(value: str) -> date:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("is not a date written YYYY-MM-DD")
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        raise ValueError("is not a real date") from None
+    parsed = parse_iso_date(value)
     if not EARLIEST_DATE <= parsed <= LATEST_DATE:
         raise ValueError(f"is outside {EARLIEST_DATE.year}-{LATEST_DATE.year}")
     return parsed
@@ -337,10 +332,6 @@ def apply(frame: pd.DataFrame, state: ViewState, gazetteer: Gazetteer | None = N
     # Columns a presentation layer precomputed per dataset (prefix "colour_") travel along.
     columns = [column for column in frame.columns if column in SHOWN_COLUMNS or column.startswith("colour_")]
     return frame.loc[mask, columns]
-
-
-def state_fields() -> list[str]:
-    return [f.name for f in fields(ViewState)]
 
 
 def codes_in(column: pd.Series) -> list[str]:
