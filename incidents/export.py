@@ -63,6 +63,9 @@ def flat_row(incident: Incident) -> dict[str, object]:
             "source_urls": SEPARATOR.join(str(source.url) for source in incident.sources),
             "related": SEPARATOR.join(incident.related),
             "tags": SEPARATOR.join(incident.tags),
+            "series": incident.series or "",
+            "collections": SEPARATOR.join(incident.collections),
+            "behaviours": SEPARATOR.join(incident.behaviours),
             # Lossless copies of the nested parts, so a CSV or Parquet export loads back
             # into the Atlas (INCIDENTS_DATA=file.csv) with every actor, claim and source.
             "actors_json": _json([actor.model_dump(mode="json") for actor in incident.actors]),
@@ -102,7 +105,8 @@ CSV_COLUMNS = [
     "region", "location_name", "lat", "lon", "radius_km", "airspace", "airspace_country",
     *(f"{role}_{field}" for role in ("initiator", "target") for field in ACTOR_FIELDS),
     "aircraft_lost", "aircraft_damaged", "killed", "injured", "outcome_note", "summary", "claims", "notes",
-    "sources", "source_urls", "related", "tags", "actors_json", "claims_json", "sources_json",
+    "sources", "source_urls", "related", "tags", "series", "collections", "behaviours", "actors_json",
+    "claims_json", "sources_json",
 ]  # fmt: skip
 
 

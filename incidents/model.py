@@ -27,10 +27,13 @@ from pydantic import (
 
 from incidents.vocab import (
     AIRSPACE,
+    BEHAVIOURS,
     CATEGORIES,
+    COLLECTIONS,
     ESCALATION,
     NON_STATE_ACTORS,
     REGIONS,
+    SERIES,
     TYPES,
     VERIFICATION,
     vocabulary,
@@ -109,6 +112,9 @@ Category = Annotated[str, _in_vocabulary(CATEGORIES)]
 Verification = Annotated[str, _in_vocabulary(VERIFICATION)]
 EscalationRisk = Annotated[str, _in_vocabulary(ESCALATION)]
 Airspace = Annotated[str, _in_vocabulary(AIRSPACE)]
+Behaviour = Annotated[str, _in_vocabulary(BEHAVIOURS)]
+CollectionId = Annotated[str, _in_vocabulary(COLLECTIONS)]
+SeriesId = Annotated[str, _in_vocabulary(SERIES)]
 ActorCode = Annotated[str, AfterValidator(_actor_code)]
 CountryCode = Annotated[str, AfterValidator(_country_code)]
 WebUrl = Annotated[HttpUrl, AfterValidator(_web_url)]
@@ -176,11 +182,22 @@ class Claim(Strict):
     source: Annotated[int, Field(ge=1, description="Number of the source, counting from 1.")]
 
 
+class SourceKind(StrEnum):
+    official = "official"  # the statement itself, as published by the government or command
+    report = "report"  # news or analysis quoting or describing it
+    other = "other"
+
+
 class Source(Strict):
     publisher: Text
-    title: Text | None = Field(default=None, description="Leave empty rather than guess a title.")
+    title: Text | None = Field(default=None, description="Verbatim as published; leave empty rather than guess.")
     url: WebUrl
     published: IsoDate | None = None
+    kind: SourceKind | None = Field(
+        default=None,
+        description="official: the statement as its government or command published it; "
+        "report: news or analysis quoting or describing it; other.",
+    )
 
 
 class Incident(Strict):
@@ -203,6 +220,9 @@ class Incident(Strict):
     sources: Annotated[list[Source], Field(min_length=1)]
     claims: list[Claim] = []
     related: list[Annotated[str, Field(pattern=ID_PATTERN.pattern)]] = []
+    series: SeriesId | None = None
+    collections: list[CollectionId] = []
+    behaviours: list[Behaviour] = []
     tags: list[Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]] = []
 
     @field_validator("id")

@@ -36,7 +36,8 @@ REGION_ACTORS = {
 }
 TYPE_WEIGHTS = {
     "unsafe_intercept": 25, "flare_or_chaff_release": 8, "collision": 1, "shootdown": 8, "weapons_release": 3,
-    "airspace_violation": 20, "drone_incursion": 18, "strike": 5, "jamming": 5, "other": 7,
+    "airspace_violation": 14, "drone_incursion": 18, "strike": 5, "jamming": 5, "other": 2, "adiz_entry": 6,
+    "median_line_crossing": 3, "laser_illumination": 1, "spoofing": 1,
 }  # fmt: skip
 PLATFORMS = {
     "fighter": ["Su-27", "Su-35", "J-11", "J-16", "F-16", "MiG-31"],

@@ -246,7 +246,8 @@ def incident_from_row(row: Mapping) -> Incident:
         "summary": value["summary"], "notes": value["notes"], "verification": value["verification"],
         "sources": json.loads(value["sources_json"] or "[]"),
         "claims": json.loads(value["claims_json"] or "[]"),
-        "related": split(value["related"]), "tags": split(value["tags"]),
+        "related": split(value["related"]), "tags": split(value["tags"]), "series": value["series"],
+        "collections": split(value["collections"]), "behaviours": split(value["behaviours"]),
     }  # fmt: skip
     return Incident.model_validate(data)
 

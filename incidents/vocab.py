@@ -39,7 +39,7 @@ class Vocabulary:
 def vocabulary(name: str) -> Vocabulary:
     """The vocabulary in ``vocab/<name>.yaml`` (types, regions, platform_categories, ...)."""
     with open(VOCAB_DIR / f"{name}.yaml", encoding="utf-8") as handle:
-        entries = yaml.safe_load(handle)
+        entries = yaml.safe_load(handle) or {}
     return Vocabulary(name, {str(code): dict(entry) for code, entry in entries.items()})
 
 
@@ -50,3 +50,7 @@ VERIFICATION = "verification"
 ESCALATION = "escalation"
 AIRSPACE = "airspace"
 NON_STATE_ACTORS = "actors"
+TYPE_GROUPS = "type_groups"
+BEHAVIOURS = "behaviours"
+COLLECTIONS = "collections"
+SERIES = "series"

@@ -74,7 +74,8 @@ def test_syria_series_is_linked():
 def test_vocabulary_entries_have_a_label_and_known_keys(name):
     for code, entry in vocabulary(name).entries.items():
         assert isinstance(entry.get("label"), str), code
-        assert set(entry) <= {"label", "description", "rule", "bbox"}, f"{name}.{code}: {set(entry)}"
+        known = {"label", "description", "rule", "bbox", "group", "period", "completeness"}
+        assert set(entry) <= known, f"{name}.{code}: {set(entry)}"
 
 
 @pytest.mark.parametrize("path", RECORD_FILES, ids=[path.stem for path in RECORD_FILES])
@@ -122,6 +123,13 @@ def test_dataset_breadth():
     frame = shipped().frame
     assert len(frame) >= 150
     assert frame["region"].nunique() >= 10
-    assert set(frame["type"]) >= set(vocabulary("types").codes) - {"other"}
+    groups = {entry["group"] for entry in vocabulary("types").entries.values()}
+    assert {vocabulary("types").entries[code]["group"] for code in frame["type"]} == groups
     assert frame["date"].dt.year.min() <= 2001
     assert frame["date"].dt.year.max() >= 2025
+
+
+def test_every_type_belongs_to_a_known_group():
+    groups = vocabulary("type_groups")
+    for code, entry in vocabulary("types").entries.items():
+        assert entry.get("group") in groups, code
