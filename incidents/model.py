@@ -178,6 +178,9 @@ class Outcome(Strict):
 
 class Claim(Strict):
     party: ActorCode
+    speaker: Text | None = Field(
+        default=None, description="Who made the statement, as the source names them (e.g. US Air Forces Central)."
+    )
     statement: Text
     source: Annotated[int, Field(ge=1, description="Number of the source, counting from 1.")]
 
