@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
+from incidents import safe_text
 from incidents.labels import label
 from incidents.model import Incident
 from incidents.view import COLOR_FIELDS, ViewState
@@ -54,13 +54,15 @@ def cite_view(state: ViewState, count: int, version: str, link: str, accessed: d
 
 def cite_incident(incident: Incident, version: str, link: str, accessed: date) -> str:
     return (
-        f'{ATLAS}, "{incident.title}" ({incident.id}), dataset version {version}. '
+        f'{ATLAS}, "{safe_text.clean(incident.title)}" ({incident.id}), dataset version {version}. '
         f"{link} (accessed {accessed.isoformat()})."
     )
 
 
-def _bibtex_escape(text: str) -> str:
-    return re.sub(r"([{}%&$#_])", r"\\\1", text)
+def _bibtex_url(link: str) -> str:
+    # Inside a BibTeX field, % would start a LaTeX comment and # is a parameter character.
+    encoded = link.replace("{", "%7B").replace("}", "%7D")
+    return encoded.replace("%", "\\%").replace("#", "\\#")
 
 
 def bibtex(key: str, title: str, link: str, version: str, accessed: date, note: str = "") -> str:
@@ -68,11 +70,11 @@ def bibtex(key: str, title: str, link: str, version: str, accessed: date, note: 
     return "\n".join(
         [
             f"@misc{{{key},",
-            f"  title = {{{{{_bibtex_escape(title)}}}}},",
+            f"  title = {{{{{safe_text.bibtex(title)}}}}},",
             f"  author = {{{{{ATLAS}}}}},",
             f"  year = {{{accessed.year}}},",
-            f"  howpublished = {{\\url{{{link}}}}},",
-            f"  note = {{{_bibtex_escape(notes)}}},",
+            f"  howpublished = {{\\url{{{_bibtex_url(link)}}}}},",
+            f"  note = {{{safe_text.bibtex(notes)}}},",
             "}",
         ]
     )

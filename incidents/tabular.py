@@ -41,7 +41,9 @@ def max_rows() -> int:
 def read_table(path: Path) -> pd.DataFrame:
     if path.suffix == ".parquet":
         return pd.read_parquet(path)
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    # Undo the export's formula guard (incidents.safe_text.csv_cell): one leading quote.
+    return table.apply(lambda column: column.str.removeprefix("'"))
 
 
 def _text(table: pd.DataFrame, column: str) -> pd.Series:

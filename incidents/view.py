@@ -299,7 +299,7 @@ def proximity_place(state: ViewState, gazetteer: Gazetteer | None = None) -> Pla
 # every filter change was a third of a rerun at 100k incidents.
 SHOWN_COLUMNS = (
     "id", "title", "date", "end", "date_precision", "type", "escalation_risk", "verification", "region",
-    "lat", "lon", "radius_km", "initiator", "target", "n_sources", "row",
+    "lat", "lon", "radius_km", "initiator", "target", "n_sources", "row", "hover",
 )  # fmt: skip
 
 
