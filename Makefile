@@ -22,7 +22,7 @@ setup: $(VENV)/.installed
 dev-setup: $(VENV)/.installed-dev
 
 run: setup
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m components.serve --server.port $(PORT)
 
 lint: dev-setup
 	$(PY) -m ruff check .

@@ -21,6 +21,7 @@ from incidents import view
 
 st.set_page_config(page_title="Airspace Incident Atlas", page_icon="✈️", layout="wide")
 
+url_state.refuse_oversized_links()  # already in place when started by components.serve
 catalog = current_catalog()
 seeded, link_notices = url_state.read_view()
 with st.sidebar:

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from incidents import export
+from incidents import export, safe_text
 from incidents.catalog import DATA_DIR, RECORD_SUFFIXES, data_path, load_catalog, record_files
 from incidents.geo import Gazetteer, geocode_online
 from incidents.model import record_schema
@@ -164,4 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except Exception as error:
+        print(f"error: {type(error).__name__}: {safe_text.clean(error, 300)}", file=sys.stderr)
+        return 2
