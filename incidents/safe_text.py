@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 ELLIPSIS = "…"
+REPLACEMENT = "\ufffd"
 # Clips for places that show many records at once; the panel and the exports keep the full text.
 HOVER_CHARS = 160
 TABLE_CHARS = 240
@@ -48,7 +49,9 @@ def _visible(char: str) -> str:
     category = unicodedata.category(char)
     if category == "Cf":
         return ""
-    return " " if category[0] == "C" else char
+    if category == "Cs":
+        return REPLACEMENT  # a lone surrogate (JSON's "\ud800") cannot be shown or encoded
+    return " " if category in {"Cc", "Co"} else char
 
 
 def clip(value: str, limit: int | None) -> str:
@@ -98,7 +101,7 @@ def _clean_array(values: pd.Series, limit: int) -> pa.Array:
     text = pa.array(values.fillna("").astype(str).to_numpy(dtype=object), type=pa.string())
     text = pc.utf8_slice_codeunits(text, 0, 4 * limit)
     text = pc.replace_substring_regex(text, r"\p{Cf}", "")
-    text = pc.replace_substring_regex(text, r"[\p{C}\s]+", " ")
+    text = pc.replace_substring_regex(text, r"[\p{Cc}\p{Co}\p{Cs}\p{Z}\s\x{85}]+", " ")
     text = pc.utf8_trim_whitespace(text)
     head = pc.utf8_rtrim_whitespace(pc.utf8_slice_codeunits(text, 0, max(limit - 1, 0)))
     return pc.if_else(pc.greater(pc.utf8_length(text), limit), pc.binary_join_element_wise(head, ELLIPSIS, ""), text)

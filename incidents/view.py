@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from incidents import safe_text
 from incidents.geo import Gazetteer, Place, haversine_km, resolve_place
 from incidents.model import ID_PATTERN, UNKNOWN_ACTOR, is_country_code, parse_iso_date
 from incidents.vocab import CATEGORIES, NON_STATE_ACTORS, REGIONS, TYPES, VERIFICATION, vocabulary
@@ -109,7 +110,8 @@ class Notice:
     message: str
 
     def __str__(self) -> str:
-        return f"`{self.key}={self.value}`: {self.message}"
+        # For terminals: control characters (escape sequences) removed, long values shortened.
+        return f"{self.key}={safe_text.clean(self.value, safe_text.NOTICE_CHARS)}: {self.message}"
 
 
 @dataclass
