@@ -76,7 +76,7 @@ def render_incident_panel(
     related_link,
     near: Place | None = None,
 ) -> None:
-    text.subheader("{}", incident.title)
+    text.heading(incident.title)
     text.markdown(
         "{} · **{}** · escalation risk: {} · verification: {}",
         describe_date(incident),
@@ -95,15 +95,18 @@ def render_incident_panel(
             for actor in actors:
                 text.markdown("{}", text.Safe(describe_actor(actor)))
     text.markdown("**Outcome:** {}", describe_outcome(incident))
-    text.markdown("{}", incident.summary)
+    text.prose(incident.summary)
     if incident.claims:
         text.markdown("**Each side's account**")
         for column, claim in zip(st.columns(len(incident.claims)), incident.claims, strict=True):
             with column:
                 text.markdown("**{}** [{}]", actor_label(claim.party), claim.source)
-                text.markdown("> {}", claim.statement)
-    if incident.notes:
+                text.prose(claim.statement, quote=True)
+    if incident.notes and len(incident.notes) <= text.LONG_TEXT_CHARS:
         text.info("{}", incident.notes, icon=":material/info:")
+    elif incident.notes:
+        text.markdown("**Notes**")
+        text.prose(incident.notes)
     text.markdown("**Sources**")
     lines = [source_line(n, s) for n, s in enumerate(incident.sources, start=1)]
     text.markdown("\n".join(["{}"] * len(lines)), *map(text.Safe, lines))

@@ -68,9 +68,17 @@ def _clean_fast(text: object, limit: int | None) -> str:
     return clean(value, limit)
 
 
+# GFM turns URL-like text into links after parsing, so character references do not stop it:
+# a word joiner (invisible, no line break) after the scheme, before "." of "www." and before
+# "@" keeps "http://x.org", "www.x.org" and "a@x.org" text.
+_AUTOLINK = re.compile(r"(?i)(?<![^\W_])(https?|ftp|mailto|xmpp)(?=:)|(?<![^\W_])(www)(?=\.)|(?=@)")
+WORD_JOINER = "\u2060"
+
+
 def markdown(text: object, limit: int | None = None) -> str:
-    """Text for Streamlit Markdown, shown exactly as written."""
-    return _clean_fast(text, limit).translate(_MARKDOWN_ENTITIES)
+    """Text for Streamlit Markdown, shown exactly as written (never a link)."""
+    value = _AUTOLINK.sub(lambda match: (match.group(0) or "") + WORD_JOINER, _clean_fast(text, limit))
+    return value.translate(_MARKDOWN_ENTITIES)
 
 
 def hover(text: object, limit: int | None = HOVER_CHARS) -> str:

@@ -11,7 +11,8 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
-_RENDERER = MarkdownIt("commonmark").enable("table")
+# Streamlit also turns URL-like text into links (GFM autolink literals): linkify does the same.
+_RENDERER = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "linkify"])
 
 
 class _Collector(HTMLParser):
@@ -41,8 +42,8 @@ def rendered(markdown: str) -> _Collector:
 
 
 def shown(markdown: str) -> str:
-    """The text a reader sees, with white space folded."""
-    return " ".join("".join(rendered(markdown).text).split())
+    """The text a reader sees (invisible word joiners left out), with white space folded."""
+    return " ".join("".join(rendered(markdown).text).replace("\u2060", "").split())
 
 
 def links(markdown: str) -> list[str]:

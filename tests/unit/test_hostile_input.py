@@ -45,6 +45,12 @@ def test_markdown_shows_every_payload_as_written(payload):
     assert shown(escaped) == safe_text.clean(payload)
 
 
+@pytest.mark.parametrize("text", ["see http://x.org/a", "HTTPS://x.org", "www.x.org", "mail a@x.org", "ftp://x"])
+def test_url_like_text_is_not_linked(text):
+    assert links(safe_text.markdown(text)) == []
+    assert shown(safe_text.markdown(text)) == text
+
+
 def test_clean_removes_bidi_and_zero_width_and_folds_lines():
     assert safe_text.clean(hostile.RTL) == "evil"
     assert safe_text.clean(hostile.ZERO_WIDTH) == "zerowidth"
