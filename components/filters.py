@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import text
 from components.map import BASEMAPS
 from components.url_state import WIDGET_KEYS
 from incidents.labels import codes, label
@@ -31,7 +32,7 @@ def _multiselect(title: str, attribute: str, options: list[str], field: str, hel
 
 def render_filters(options: dict[str, list[str]]) -> str:
     """Draw the filter widgets; returns the chosen basemap (not part of the link contract)."""
-    st.header("Filters")
+    text.header("Filters")
     start, end = st.columns(2)
     start.date_input(
         "From", key=WIDGET_KEYS["date_from"], min_value=EARLIEST_DATE, max_value=LATEST_DATE, format="YYYY-MM-DD"

@@ -61,6 +61,10 @@ def title(template: str, *values: object) -> None:
     _show(st.title, template, values, None, anchor=False)
 
 
+def header(template: str, *values: object) -> None:
+    _show(st.header, template, values, None, anchor=False)
+
+
 def subheader(template: str, *values: object, limit: int | None = None) -> None:
     _show(st.subheader, template, values, limit, anchor=False)
 

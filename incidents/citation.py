@@ -10,6 +10,8 @@ from incidents.model import Incident
 from incidents.view import COLOR_FIELDS, ViewState
 
 ATLAS = "Airspace Incident Atlas"
+# A citation names the incident; a title longer than this is clipped (the id identifies it).
+CITED_TITLE_CHARS = 300
 
 
 def _labels(field: str, codes: tuple[str, ...]) -> str:
@@ -54,7 +56,7 @@ def cite_view(state: ViewState, count: int, version: str, link: str, accessed: d
 
 def cite_incident(incident: Incident, version: str, link: str, accessed: date) -> str:
     return (
-        f'{ATLAS}, "{safe_text.clean(incident.title)}" ({incident.id}), dataset version {version}. '
+        f'{ATLAS}, "{safe_text.clean(incident.title, CITED_TITLE_CHARS)}" ({incident.id}), dataset version {version}. '
         f"{link} (accessed {accessed.isoformat()})."
     )
 
@@ -86,4 +88,5 @@ def bibtex_view(state: ViewState, count: int, version: str, link: str, accessed:
 
 
 def bibtex_incident(incident: Incident, version: str, link: str, accessed: date) -> str:
-    return bibtex(f"atlas-{incident.id}", f"{ATLAS}: {incident.title}", link, version, accessed)
+    title = f"{ATLAS}: {safe_text.clean(incident.title, CITED_TITLE_CHARS)}"
+    return bibtex(f"atlas-{incident.id}", title, link, version, accessed)

@@ -354,3 +354,9 @@ def test_cli_never_prints_a_traceback_on_unexpected_errors(capsys, monkeypatch):
 
 def test_shipped_data_path_exists():
     assert Path("incidents/data").is_dir()
+
+
+def test_citations_clip_very_long_titles():
+    incident = Incident.model_validate(hostile.huge_record())
+    assert len(citation.cite_incident(incident, "v", "https://x.org/", _day())) < 600
+    assert len(citation.bibtex_incident(incident, "v", "https://x.org/", _day())) < 800
