@@ -14,14 +14,15 @@ from tests.e2e.browser import TIMEOUT, start_app, wait_idle
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module", params=["yaml", "json"])
+@pytest.fixture(scope="module", params=["yaml", "csv", "json"])
 def hostile_app(request, browser, tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
-    data = (
-        hostile.write_hostile_yaml(folder / "data")
-        if request.param == "yaml"
-        else (hostile.write_hostile_json(folder / "hostile.json"))
-    )
+    writers = {
+        "yaml": lambda: hostile.write_hostile_yaml(folder / "data"),
+        "csv": lambda: hostile.write_hostile_csv(folder / "hostile.csv"),
+        "json": lambda: hostile.write_hostile_json(folder / "hostile.json"),
+    }
+    data = writers[request.param]()
     process, url = start_app({"INCIDENTS_DATA": str(data)})
     yield url
     process.terminate()
@@ -37,8 +38,8 @@ def _watch(page) -> dict[str, list]:
 
 @pytest.mark.parametrize(
     "query",
-    [f"incident={hostile.HOSTILE_ID}", f"incident={hostile.HUGE_ID}", "&".join(hostile.HOSTILE_LINKS[:3])],
-    ids=["hostile-record", "huge-record", "hostile-links"],
+    [f"incident={hostile.HOSTILE_ID}&" + "&".join(hostile.HOSTILE_LINKS[:3]), f"incident={hostile.HUGE_ID}"],
+    ids=["hostile-record-and-links", "huge-record"],
 )
 def test_hostile_page_runs_nothing_and_requests_nothing_outside(hostile_app, visitor, query):
     session = visitor()

@@ -223,6 +223,22 @@ def test_export_answers_hostile_links_without_a_traceback(query, capsys, tmp_pat
     assert "Traceback" not in capsys.readouterr().err
 
 
+_LINK_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=300)
+
+
+@given(query=st.one_of(_LINK_TEXT, st.sampled_from(hostile.HOSTILE_LINKS)))
+@settings(max_examples=150, deadline=None)
+def test_fuzzed_queries_through_export_exit_0_or_2_without_traceback(fixture_data, query):
+    import contextlib
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["export", "--query", query, "--format", "json", "--data", str(fixture_data)])
+    assert code in (0, 2)
+    assert "Traceback" not in err.getvalue()
+    assert "error:" not in err.getvalue()  # an unexpected exception would say "error: <type>"
+
+
 def test_export_takes_a_query_file(tmp_path, capsys):
     query_file = tmp_path / "query.txt"
     query_file.write_text("?region=black-sea\n", encoding="utf-8")
