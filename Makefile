@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint format validate setup dev-setup clean basemap screenshot browser bench
+.PHONY: run test test-fast lint format validate setup dev-setup clean basemap screenshot browser bench
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -22,7 +22,7 @@ setup: $(VENV)/.installed
 dev-setup: $(VENV)/.installed-dev
 
 run: setup
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m components.serve --server.port $(PORT)
 
 lint: dev-setup
 	$(PY) -m ruff check .
@@ -35,8 +35,13 @@ format: dev-setup
 validate: setup
 	$(PY) -m incidents validate
 
+# Two workers, one test file each at a time, so a browser suite keeps its one app server.
 test: dev-setup lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
+
+# The inner loop: everything but the browser suite.
+test-fast: dev-setup lint
+	$(PY) -m pytest -n 2 --dist loadfile --ignore=tests/e2e
 
 # Debian's Chromium for the browser tests (never a downloaded browser); needs root.
 browser:

@@ -8,7 +8,7 @@ from datetime import date
 
 import streamlit as st
 
-from components import notices, research, selection, url_state
+from components import notices, research, selection, text, url_state
 from components.data import current_catalog
 from components.filters import render_filters
 from components.map import OpenIncident, render_map
@@ -21,6 +21,7 @@ from incidents import view
 
 st.set_page_config(page_title="Airspace Incident Atlas", page_icon="✈️", layout="wide")
 
+url_state.refuse_oversized_links()  # already in place when started by components.serve
 catalog = current_catalog()
 seeded, link_notices = url_state.read_view()
 with st.sidebar:
@@ -30,8 +31,8 @@ frame = view.apply(catalog.frame, state)
 links = url_state.Links(state)
 near = view.proximity_place(state)
 
-st.title("Airspace Incident Atlas")
-st.caption(f"Curated, sourced military airspace incidents · dataset version {catalog.version}")
+text.title("Airspace Incident Atlas")
+text.caption("Curated, sourced military airspace incidents · dataset version {}", catalog.version)
 notices.render_link_notices(link_notices)
 notices.render_version_notice(seeded.version, catalog.version)
 notices.render_data_quality(catalog.problems, catalog.rejected_files)
@@ -71,7 +72,7 @@ with panel_column:
         )
         research.render_incident_citation(opened, catalog.version, links.to_incident(opened.id), date.today())
     else:
-        st.info("Click an incident on the map, the timeline or the table to read it with its sources.")
+        text.info("Click an incident on the map, the timeline or the table to read it with its sources.")
 
 render_timeline(
     frame,
@@ -81,7 +82,7 @@ render_timeline(
     on_select=lambda: selection.timeline_selected("timeline"),
     open_row=open_row,
 )
-st.subheader("Incidents")
+text.subheader("Incidents")
 table_rows = shown_rows(frame)
 selection.remember_table_ids(table_rows["id"].tolist())
 render_table(

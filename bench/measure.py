@@ -19,14 +19,24 @@ from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 from bench.baseline import baseline_page
 from components.map import build_map_figure
 from components.overview import build_monthly_figure, build_type_counts_figure
-from components.palette import add_colour_columns, colour_map
+from components.palette import add_colour_columns, add_hover_column, colour_map
 from components.table import shown_rows, table_frame
 from components.timeline import build_timeline_figure
 from incidents.catalog import load_catalog
-from incidents.view import COLOR_FIELDS, apply, parse_view, view_query
+from incidents.view import COLOR_FIELDS, MAX_REPEATED, apply, parse_view, view_query
 
 # The filter change measured: a researcher narrows to three types (about half the data).
 QUERY = "type=unsafe_intercept&type=airspace_violation&type=drone_incursion"
+# The most work a link may ask for (issue 10): every repeated key at its cap, q at its word
+# cap with words that match almost every row, the longest values the parser accepts.
+_WORDS = ["a", "e", "i", "o", "n", "s", "t", "r"]
+WORST_QUERY = "&".join(
+    [f"q={' '.join(_WORDS)}", "near=35.0,38.5", "radius_km=20000"]
+    + [f"platform=p{number}-{'x' * 50}" for number in range(MAX_REPEATED - 1)]
+    + ["platform=fighter"]
+    + [f"initiator={code}" for code in ["RU", "CN", "US", "IR", "KP", *["unknown"] * (MAX_REPEATED - 5)]]
+    + [f"q={'y' * 150}"]
+)
 
 
 def timed(function, repeat: int) -> tuple[float, object]:
@@ -63,15 +73,19 @@ def main() -> None:
     state = parse_view(QUERY).state
     catalog.frame["row"] = range(len(catalog.frame))
     add_colour_columns(catalog.frame, COLOR_FIELDS)  # as components.data does once per dataset
+    add_hover_column(catalog.frame)
     atlas_rerun(catalog, state)  # warm imports and caches once, as a running server has
     rerun_time, sent = timed(lambda: atlas_rerun(catalog, state), args.repeat)
+    worst = parse_view(WORST_QUERY).state
+    worst_time, _ = timed(lambda: atlas_rerun(catalog, worst), args.repeat)
     baseline_time, baseline_sent = (None, None)
     if args.baseline_repeat:
         baseline_time, baseline_sent = timed(lambda: baseline_page(catalog.frame, state), args.baseline_repeat)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({
         "rows": len(catalog.frame), "problems": len(catalog.problems), "load_s": load_time,
-        "rerun_s": rerun_time, "bytes": sent, "baseline_s": baseline_time, "baseline_bytes": baseline_sent,
+        "rerun_s": rerun_time, "worst_link_rerun_s": worst_time, "bytes": sent, "baseline_s": baseline_time,
+        "baseline_bytes": baseline_sent,
         "peak_mb": peak_mb,
     }))  # fmt: skip
 

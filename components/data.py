@@ -6,7 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.palette import add_colour_columns
+from components import text
+from components.palette import add_colour_columns, add_hover_column
 from incidents.catalog import DATA_ENV, Catalog, data_path, load_catalog, record_files
 from incidents.view import COLOR_FIELDS
 
@@ -24,13 +25,15 @@ def _load(path: str, signature: tuple) -> Catalog:
     # A stable integer per row: charts carry it as customdata (compact) instead of ids.
     catalog.frame["row"] = range(len(catalog.frame))
     add_colour_columns(catalog.frame, COLOR_FIELDS)
+    add_hover_column(catalog.frame)
     return catalog
 
 
 def current_catalog() -> Catalog:
     path = data_path()
     if not path.exists():
-        st.error(f"The dataset `{path}` does not exist. Set {DATA_ENV} to a folder of YAML records or a CSV, "
-                 "Parquet, JSON or GeoJSON file in the export format, or unset it for the curated data.")  # fmt: skip
+        text.error("The dataset {} does not exist. Set {} to a folder of YAML records or a CSV, "
+                   "Parquet, JSON or GeoJSON file in the export format, or unset it for the curated data.",
+                   path, DATA_ENV)  # fmt: skip
         st.stop()
     return _load(str(path), dataset_signature(path))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import text
 from components.map import BASEMAPS
 from components.url_state import WIDGET_KEYS
 from incidents.labels import codes, label
-from incidents.view import COLOR_FIELDS, EARLIEST_DATE, LATEST_DATE
+from incidents.view import COLOR_FIELDS, EARLIEST_DATE, LATEST_DATE, MAX_REPEATED, MAX_VALUE_CHARS, MAX_WORDS
 
 
 def _with_seeded(options: list[str], key: str) -> list[str]:
@@ -31,7 +32,7 @@ def _multiselect(title: str, attribute: str, options: list[str], field: str, hel
 
 def render_filters(options: dict[str, list[str]]) -> str:
     """Draw the filter widgets; returns the chosen basemap (not part of the link contract)."""
-    st.header("Filters")
+    text.header("Filters")
     start, end = st.columns(2)
     start.date_input(
         "From", key=WIDGET_KEYS["date_from"], min_value=EARLIEST_DATE, max_value=LATEST_DATE, format="YYYY-MM-DD"
@@ -51,11 +52,23 @@ def render_filters(options: dict[str, list[str]]) -> str:
         key=platform_key,
         placeholder="Any",
         accept_new_options=True,
+        max_selections=MAX_REPEATED,
         help="A platform category, or type a platform name such as MQ-9 Reaper",
     )
     _multiselect("Verification", "verification", list(codes("verification")), "verification")
-    st.text_input("Search", key=WIDGET_KEYS["q"], placeholder="title, summary, place, platform")
-    st.text_input("Near (place or lat,lon)", key=WIDGET_KEYS["near"], placeholder="e.g. Tartus or 44.6,33.5")
+    st.text_input(
+        "Search",
+        key=WIDGET_KEYS["q"],
+        placeholder="title, summary, place, platform",
+        max_chars=MAX_VALUE_CHARS["q"],
+        help=f"Finds incidents containing every word (at most {MAX_WORDS} words)",
+    )
+    st.text_input(
+        "Near (place or lat,lon)",
+        key=WIDGET_KEYS["near"],
+        placeholder="e.g. Tartus or 44.6,33.5",
+        max_chars=MAX_VALUE_CHARS["near"],
+    )
     st.number_input(
         "Radius (km)", key=WIDGET_KEYS["radius_km"], min_value=1.0, max_value=20000.0, step=50.0, placeholder="300"
     )

@@ -10,7 +10,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.palette import OTHER_COLOUR, category_index, category_label
+from components import text
+from components.palette import OTHER_COLOUR, category_index, category_label, hover_labels
+from incidents import safe_text
 from incidents.geo import bin_cell_size, geodesic_circle, grid_bins
 from incidents.model import Incident
 
@@ -87,7 +89,7 @@ def _category_traces(frame: pd.DataFrame, field: str, colours: dict[str, str]) -
     lats = frame["lat"].to_numpy(dtype=np.float32)
     lons = frame["lon"].to_numpy(dtype=np.float32)
     rows = frame["row"].to_numpy(dtype=np.int32)
-    hover = (frame["date"].dt.strftime("%Y-%m-%d") + " · " + frame["title"]).to_numpy(dtype=object)
+    hover = hover_labels(frame)
     traces = []
     for position, code in enumerate(codes):
         mask = index == position
@@ -160,7 +162,7 @@ def _open_incident_traces(incident: OpenIncident) -> list[go.Scattermap]:
                 lat=[incident.lat],
                 lon=[incident.lon],
                 customdata=[incident.row],
-                hovertext=[incident.title],
+                hovertext=[safe_text.hover(incident.title)],
                 hoverinfo="text",
                 mode="markers",
                 marker={"size": size, "color": colour},
@@ -212,7 +214,7 @@ def render_map(
     view_key: str = "",
 ) -> None:
     if is_binned(frame):
-        st.caption(
+        text.caption(
             f"{len(frame):,} incidents are too many to draw one by one ({MAP_POINT_LIMIT:,} at most), so the map "
             "shows counts per grid cell. Click a cell, or narrow the filters, to see single incidents."
         )

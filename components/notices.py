@@ -4,41 +4,58 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import text
 from incidents.problems import Problem
 from incidents.view import KEYS, Notice
 
 
+def notice_line(notice: Notice) -> text.Safe:
+    """One invalid link value: quoted, shortened and escaped, then why it was dropped."""
+    return text.Safe(text.fill("- {}: {}", text.quoted_value(notice.key, notice.value), notice.message))
+
+
 def render_link_notices(notices: list[Notice]) -> None:
     if notices:
-        lines = "\n".join(f"- {notice}" for notice in notices)
-        st.warning(f"Parts of this link were not understood and are ignored; the rest applies.\n\n{lines}")
+        lines = [notice_line(notice) for notice in notices]
+        text.warning(
+            "Parts of this link were not understood and are ignored; the rest applies.\n\n"
+            + "\n".join(["{}"] * len(lines)),
+            *lines,
+        )
 
 
 def render_version_notice(link_version: str | None, data_version: str) -> None:
     if link_version and link_version != data_version:
-        st.info(
-            f"This link was made with dataset version {link_version}; the data has changed since "
-            f"(now {data_version}). The view is applied to the current data.",
+        text.info(
+            "This link was made with dataset version {}; the data has changed since (now {}). "
+            "The view is applied to the current data.",
+            link_version,
+            data_version,
             icon=":material/history:",
         )
 
 
 def render_missing_incident(incident_id: str, problems: list[Problem]) -> None:
     if problems:
-        reasons = "\n".join(f"- {problem.field}: {problem.message}" for problem in problems)
-        st.warning(f"Incident `{incident_id}` is in the data but its record is invalid:\n\n{reasons}")
+        reasons = [text.Safe(text.fill("- {}: {}", problem.field, problem.message)) for problem in problems]
+        text.warning(
+            "Incident {} is in the data but its record is invalid:\n\n" + "\n".join(["{}"] * len(reasons)),
+            incident_id,
+            *reasons,
+        )
     else:
-        st.warning(f"Incident not found: `{incident_id}`. Showing the rest of the view.")
+        text.warning("Incident not found: {}. Showing the rest of the view.", incident_id)
 
 
 def render_empty_state(active_filters: list[str]) -> None:
-    names = ", ".join(f"{KEYS[key][1].split(',')[0]} (`{key}`)" for key in active_filters)
-    st.info(f"No incidents match these filters. Try loosening: {names or 'the filters'}.")
+    names = ", ".join(f"{KEYS[key][1].split(',')[0]} ({key})" for key in active_filters)
+    text.info("No incidents match these filters. Try loosening: {}.", names or "the filters")
 
 
 def render_data_quality(problems: list[Problem], rejected_files: list[str]) -> None:
     if not problems:
         return
+    # st.dataframe draws cells as text on a canvas: no Markdown, no HTML.
     with st.expander(f"Data quality: {len(rejected_files)} record files could not be loaded", icon="⚠️"):
         st.dataframe(
             [{"file": p.path, "field": p.field, "problem": p.message} for p in problems],
@@ -47,7 +64,9 @@ def render_data_quality(problems: list[Problem], rejected_files: list[str]) -> N
 
 
 def render_unknown_place(near: str) -> None:
-    st.warning(
-        f"`{near}` is not in the offline gazetteer, so the proximity filter is off. "
-        "Try a larger nearby city, or coordinates as `lat,lon`."
+    text.warning(
+        "{} is not in the offline gazetteer, so the proximity filter is off. "
+        "Try a larger nearby city, or coordinates as lat,lon.",
+        near,
+        limit=80,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from incidents import safe_text
 from incidents.labels import FIELD_VOCABULARY, codes, label
 
 # Okabe-Ito + Tableau hues: distinguishable for common colour-vision deficiencies.
@@ -52,4 +53,21 @@ def add_colour_columns(full_frame: pd.DataFrame, fields) -> None:
 
 
 def category_label(field: str, code: str) -> str:
-    return "Other" if code == OTHER else label(field, code)
+    """A legend entry: plotly reads HTML in trace names, and flat datasets bring their own codes."""
+    return "Other" if code == OTHER else safe_text.hover(label(field, code), limit=40)
+
+
+HOVER_COLUMN = "hover"  # incidents.view.SHOWN_COLUMNS keeps it
+
+
+def add_hover_column(full_frame: pd.DataFrame) -> None:
+    """Each incident's hover line (date · title), escaped and clipped once per dataset."""
+    full_frame[HOVER_COLUMN] = hover_labels(full_frame)
+
+
+def hover_labels(frame: pd.DataFrame) -> np.ndarray:
+    if HOVER_COLUMN in frame.columns:
+        return frame[HOVER_COLUMN].to_numpy(dtype=object)
+    return (frame["date"].dt.strftime("%Y-%m-%d") + " · " + safe_text.hover_series(frame["title"])).to_numpy(
+        dtype=object
+    )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
+from components import text
 from incidents.geo import Place, geodesic_km
 from incidents.labels import actor_label, label
 from incidents.model import Actor, Incident
@@ -23,12 +22,13 @@ def describe_date(incident: Incident) -> str:
 
 
 def describe_actor(actor: Actor) -> str:
-    parts = [f"**{actor_label(actor.country)}**"]
+    """Markdown: the actor's name in bold, then force and platform as text."""
+    parts = [actor_label(actor.country)]
     if actor.force:
         parts.append(actor.force)
     platform = actor.platform or label("category", actor.category)
     parts.append(f"{actor.count} × {platform}" if actor.count else platform)
-    return " · ".join(parts)
+    return text.fill("**{}**" + " · {}" * (len(parts) - 1), *parts)
 
 
 def describe_location(incident: Incident, near: Place | None) -> str:
@@ -62,9 +62,10 @@ def describe_outcome(incident: Incident) -> str:
 
 
 def source_line(number: int, source) -> str:
-    title = html.escape(source.title) if source.title else "(title not recorded)"
+    """Markdown: the only links in a panel are the record's validated source URLs."""
+    title = text.link(source.title or "(title not recorded)", source.url)
     published = f", {source.published.isoformat()}" if source.published else ""
-    return f"{number}. {html.escape(source.publisher)}: [{title}]({source.url}){published}"
+    return text.fill("{}. {}: {}{}", number, source.publisher, title, published)
 
 
 def render_incident_panel(
@@ -75,36 +76,43 @@ def render_incident_panel(
     related_link,
     near: Place | None = None,
 ) -> None:
-    st.subheader(incident.title)
-    st.markdown(
-        f"{describe_date(incident)} · **{label('type', incident.type)}** · "
-        f"escalation risk: {label('escalation_risk', incident.escalation_risk)} · "
-        f"verification: {label('verification', incident.verification)}"
+    text.heading(incident.title)
+    text.markdown(
+        "{} · **{}** · escalation risk: {} · verification: {}",
+        describe_date(incident),
+        label("type", incident.type),
+        label("escalation_risk", incident.escalation_risk),
+        label("verification", incident.verification),
     )
-    st.markdown(f"**Location:** {describe_location(incident, near)}")
+    text.markdown("**Location:** {}", describe_location(incident, near))
     initiators, targets = st.columns(2)
-    with initiators:
-        st.markdown("**Initiator**")
-        for actor in incident.initiators or []:
-            st.markdown(describe_actor(actor))
-    with targets:
-        st.markdown("**Target**")
-        for actor in incident.targets or []:
-            st.markdown(describe_actor(actor))
-    st.markdown(f"**Outcome:** {describe_outcome(incident)}")
-    st.markdown(incident.summary)
+    for column, heading, actors in (
+        (initiators, "Initiator", incident.initiators),
+        (targets, "Target", incident.targets),
+    ):
+        with column:
+            text.markdown(f"**{heading}**")
+            for actor in actors:
+                text.markdown("{}", text.Safe(describe_actor(actor)))
+    text.markdown("**Outcome:** {}", describe_outcome(incident))
+    text.prose(incident.summary)
     if incident.claims:
-        st.markdown("**Each side's account**")
+        text.markdown("**Each side's account**")
         for column, claim in zip(st.columns(len(incident.claims)), incident.claims, strict=True):
             with column:
-                st.markdown(f"**{actor_label(claim.party)}** [{claim.source}]")
-                st.markdown(f"> {claim.statement}")
-    if incident.notes:
-        st.info(incident.notes, icon=":material/info:")
-    st.markdown("**Sources**")
-    st.markdown("\n".join(source_line(n, s) for n, s in enumerate(incident.sources, start=1)))
+                text.markdown("**{}** [{}]", actor_label(claim.party), claim.source)
+                text.prose(claim.statement, quote=True)
+    if incident.notes and len(incident.notes) <= text.LONG_TEXT_CHARS:
+        text.info("{}", incident.notes, icon=":material/info:")
+    elif incident.notes:
+        text.markdown("**Notes**")
+        text.prose(incident.notes)
+    text.markdown("**Sources**")
+    lines = [source_line(n, s) for n, s in enumerate(incident.sources, start=1)]
+    text.markdown("\n".join(["{}"] * len(lines)), *map(text.Safe, lines))
     if incident.related:
-        st.markdown("**Related incidents**")
-        st.markdown("\n".join(f"- [{related_titles.get(r, r)}]({related_link(r)})" for r in incident.related))
-    st.markdown("**Permalink to this incident**")
+        text.markdown("**Related incidents**")
+        items = [text.view_link(related_titles.get(r, r), related_link(r)) for r in incident.related]
+        text.markdown("\n".join(["- {}"] * len(items)), *items)
+    text.markdown("**Permalink to this incident**")
     st.code(permalink, language=None)

@@ -7,6 +7,7 @@ from datetime import date
 
 import streamlit as st
 
+from components import text
 from incidents import citation, export
 from incidents.model import Incident
 from incidents.view import ViewState
@@ -17,9 +18,9 @@ def render_exports(
 ) -> None:
     """``incidents`` is called only when a download is clicked: building every record of a
     large view on each rerun would cost seconds."""
-    st.markdown("**Download this view**")
+    text.markdown("**Download this view**")
     if not count:
-        st.caption("The view is empty: the files will be valid but hold no incidents.")
+        text.caption("The view is empty: the files will be valid but hold no incidents.")
     columns = st.columns(len(export.FORMATS))
     for column, (fmt, mime) in zip(columns, export.FORMATS.items(), strict=True):
         with column:
@@ -32,11 +33,11 @@ def render_exports(
                 key=f"{key}-{fmt}",
                 icon=":material/download:",
             )
-    st.caption(f"{count:,} incidents, dataset version {version}; CSV lists each source with its URL.")
+    text.caption("{} incidents, dataset version {}; CSV lists each source with its URL.", f"{count:,}", version)
 
 
 def render_view_citation(state: ViewState, count: int, version: str, link: str, today: date) -> None:
-    st.markdown("**Cite this view**")
+    text.markdown("**Cite this view**")
     st.code(citation.cite_view(state, count, version, link, today), language=None, wrap_lines=True)
     st.code(citation.bibtex_view(state, count, version, link, today), language="bibtex")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components import text
+from incidents import safe_text
 from incidents.labels import label
 
 
@@ -17,7 +19,7 @@ def table_frame(frame: pd.DataFrame, permalink) -> pd.DataFrame:
         {
             "id": [permalink(incident_id) for incident_id in frame["id"]],
             "date": frame["date"].dt.date,
-            "title": frame["title"],
+            "title": safe_text.clean_series(frame["title"], safe_text.TABLE_CHARS),
             "type": _labels(frame["type"], "type"),
             "region": _labels(frame["region"], "region"),
             "initiator": _labels(frame["initiator"], "initiator"),
@@ -39,7 +41,7 @@ def shown_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 def render_table(frame: pd.DataFrame, *, key: str, permalink, on_select, total: int) -> None:
     if total > len(frame):
-        st.caption(f"Showing the newest {len(frame):,} of {total:,} incidents; the downloads hold all.")
+        text.caption("Showing the newest {} of {} incidents; the downloads hold all.", f"{len(frame):,}", f"{total:,}")
     st.dataframe(
         table_frame(frame, permalink),
         key=key,

@@ -11,7 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.palette import OTHER_COLOUR, category_index, category_label
+from components import text
+from components.palette import OTHER_COLOUR, category_index, category_label, hover_labels
 from incidents.stats import counts_by_month
 
 # Above this many incidents the timeline shows monthly counts per lane instead of markers.
@@ -89,7 +90,7 @@ def _lane_traces(frame: pd.DataFrame, in_lane: np.ndarray, lane: str, colour: st
             x=rows["date"],
             y=np.full(len(rows), lane, dtype=object),
             customdata=rows["row"].to_numpy(dtype=np.int32),
-            hovertext=(rows["date"].dt.strftime("%Y-%m-%d") + " · " + rows["title"]).to_numpy(),
+            hovertext=hover_labels(rows),
             hoverinfo="text",
             mode="markers",
             marker={
@@ -152,7 +153,7 @@ def render_timeline(
     frame: pd.DataFrame, field: str, colours: dict[str, str], *, key: str, on_select, open_row: int | None = None
 ) -> None:
     if is_binned(frame):
-        st.caption(
+        text.caption(
             f"{len(frame):,} incidents: the timeline shows monthly counts ({TIMELINE_POINT_LIMIT:,} single "
             "incidents at most). Click a month to narrow the dates to it."
         )
@@ -164,7 +165,7 @@ def render_timeline(
         config={"scrollZoom": True, "displaylogo": False},
         theme=None,
     )
-    st.caption(
+    text.caption(
         "Click an incident to open it. Drag to pan, scroll to zoom; to set the date window, pick the box-select "
         "tool (⬚) in the chart's toolbar and drag across the dates. Hollow markers and faint spans "
         "are dates known only to the month or year; solid spans are multi-day episodes."

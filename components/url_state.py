@@ -9,6 +9,7 @@ changed, because every write is a browser-history entry.
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -37,6 +38,30 @@ WIDGET_KEYS = {
 }
 
 
+def refuse_oversized_links() -> None:
+    """Make Streamlit's silent drop of an over-limit query string visible (components.serve).
+
+    Streamlit replaces such a query string with an empty one before the script runs; the
+    guard replaces it with ``view.OVERSIZED_KEY`` and its size, which ``view.parse_view``
+    refuses with a notice. Installed once per process; a test fails if Streamlit moves it.
+    """
+    from streamlit.runtime import app_session
+
+    if getattr(app_session.sanitize_query_string, "atlas_guard", False):
+        return
+    sanitize = app_session.sanitize_query_string
+
+    def guarded(query_string: str) -> str:
+        kept = sanitize(query_string)
+        if query_string and not kept:
+            size = f"{len(query_string):,} characters, {query_string.count('&') + 1:,} parameters"
+            return urlencode({view.OVERSIZED_KEY: size})
+        return kept
+
+    guarded.atlas_guard = True  # type: ignore[attr-defined]
+    app_session.sanitize_query_string = guarded
+
+
 def _current_params() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
@@ -62,6 +87,8 @@ def widget_state(version: str) -> ViewState:
         value = st.session_state.get(key)
         values[attribute] = tuple(value) if isinstance(value, list) else value
     values["q"] = (values["q"] or "").strip()
+    # A typed platform name is free text: bound it as a link's value would be.
+    values["platforms"] = tuple(p[: view.MAX_VALUE_CHARS["platform"]] for p in values["platforms"] or ())
     values["near"] = (values["near"] or "").strip()
     values["color"] = values["color"] or view.DEFAULT_COLOR
     return ViewState(**values, version=version)

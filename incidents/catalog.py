@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from incidents.geo import Gazetteer, default_gazetteer
 from incidents.model import Incident
 from incidents.problems import Problem, problems_from_validation
-from incidents.records import ReadResult, read_record
+from incidents.records import ReadResult, read_record, refuse_special_file
 from incidents.tabular import (
     DOCUMENT_SUFFIXES,
     TABULAR_SUFFIXES,
@@ -89,12 +89,19 @@ def data_path() -> Path:
 
 
 def record_files(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
+    return [path for path, _ in _record_files(paths)]
+
+
+def _record_files(paths: list[Path]) -> list[tuple[Path, Path | None]]:
+    """Each record file with the folder it was found in. FIFOs, devices and links are listed
+    too (not skipped in silence), so that reading refuses them by name."""
+    files: list[tuple[Path, Path | None]] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in RECORD_SUFFIXES and p.is_file()))
+            found = sorted(p for p in path.rglob("*") if p.suffix in RECORD_SUFFIXES and not p.is_dir())
+            files.extend((p, path) for p in found)
         else:
-            files.append(path)
+            files.append((path, None))
     return files
 
 
@@ -105,12 +112,15 @@ def load_catalog(
     export format (CSV, Parquet, JSON, GeoJSON). ``known_ids`` are ids outside ``paths``
     that ``related`` may point to (when validating a few files against the shipped data)."""
     roots = [paths] if isinstance(paths, Path) else list(paths)
+    single = roots[0] if len(roots) == 1 and not roots[0].is_dir() else None
+    if single is not None and single.suffix not in RECORD_SUFFIXES and (refused := refuse_special_file(single)):
+        return Catalog(incident_frame([]), {}, [Problem(_display(single), "(file)", refused)])
     if len(roots) == 1 and roots[0].is_file() and roots[0].suffix in TABULAR_SUFFIXES:
         return _load_table(roots[0])
     if len(roots) == 1 and roots[0].is_file() and roots[0].suffix in DOCUMENT_SUFFIXES:
         return _load_documents(roots[0], gazetteer or default_gazetteer(), known_ids)
     gazetteer = gazetteer or default_gazetteer()
-    results = [read_record(path, _display(path)) for path in record_files(roots)]
+    results = [read_record(path, _display(path), root) for path, root in _record_files(roots)]
     return _catalog(results, gazetteer, known_ids)
 
 

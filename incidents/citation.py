@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
+from incidents import safe_text
 from incidents.labels import label
 from incidents.model import Incident
 from incidents.view import COLOR_FIELDS, ViewState
 
 ATLAS = "Airspace Incident Atlas"
+# A citation names the incident; a title longer than this is clipped (the id identifies it).
+CITED_TITLE_CHARS = 300
 
 
 def _labels(field: str, codes: tuple[str, ...]) -> str:
@@ -54,13 +56,15 @@ def cite_view(state: ViewState, count: int, version: str, link: str, accessed: d
 
 def cite_incident(incident: Incident, version: str, link: str, accessed: date) -> str:
     return (
-        f'{ATLAS}, "{incident.title}" ({incident.id}), dataset version {version}. '
+        f'{ATLAS}, "{safe_text.clean(incident.title, CITED_TITLE_CHARS)}" ({incident.id}), dataset version {version}. '
         f"{link} (accessed {accessed.isoformat()})."
     )
 
 
-def _bibtex_escape(text: str) -> str:
-    return re.sub(r"([{}%&$#_])", r"\\\1", text)
+def _bibtex_url(link: str) -> str:
+    # Inside a BibTeX field, % would start a LaTeX comment and # is a parameter character.
+    encoded = link.replace("{", "%7B").replace("}", "%7D")
+    return encoded.replace("%", "\\%").replace("#", "\\#")
 
 
 def bibtex(key: str, title: str, link: str, version: str, accessed: date, note: str = "") -> str:
@@ -68,11 +72,11 @@ def bibtex(key: str, title: str, link: str, version: str, accessed: date, note: 
     return "\n".join(
         [
             f"@misc{{{key},",
-            f"  title = {{{{{_bibtex_escape(title)}}}}},",
+            f"  title = {{{{{safe_text.bibtex(title)}}}}},",
             f"  author = {{{{{ATLAS}}}}},",
             f"  year = {{{accessed.year}}},",
-            f"  howpublished = {{\\url{{{link}}}}},",
-            f"  note = {{{_bibtex_escape(notes)}}},",
+            f"  howpublished = {{\\url{{{_bibtex_url(link)}}}}},",
+            f"  note = {{{safe_text.bibtex(notes)}}},",
             "}",
         ]
     )
@@ -84,4 +88,5 @@ def bibtex_view(state: ViewState, count: int, version: str, link: str, accessed:
 
 
 def bibtex_incident(incident: Incident, version: str, link: str, accessed: date) -> str:
-    return bibtex(f"atlas-{incident.id}", f"{ATLAS}: {incident.title}", link, version, accessed)
+    title = f"{ATLAS}: {safe_text.clean(incident.title, CITED_TITLE_CHARS)}"
+    return bibtex(f"atlas-{incident.id}", title, link, version, accessed)

@@ -7,13 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from incidents import export
+from incidents import export, safe_text
 from incidents.catalog import DATA_DIR, RECORD_SUFFIXES, data_path, load_catalog, record_files
 from incidents.geo import Gazetteer, geocode_online
 from incidents.model import record_schema
 from incidents.records import read_record
 from incidents.stats import counts_markdown, replace_counts_block
-from incidents.view import apply, parse_view, view_query
+from incidents.view import MAX_LINK_CHARS, apply, parse_view, view_query
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -71,8 +71,17 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     return 1 if missing else 0
 
 
+def _query(args: argparse.Namespace) -> str:
+    """The link to export: --query, or --query-file for links too long for a shell."""
+    if not args.query_file:
+        return args.query
+    with open(args.query_file, encoding="utf-8") as handle:
+        # Reading a little past the link limit is enough to refuse an oversized link.
+        return handle.read(2 * MAX_LINK_CHARS).strip()
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    parsed = parse_view(args.query)
+    parsed = parse_view(_query(args))
     if parsed.notices:
         for notice in parsed.notices:
             print(f"invalid query: {notice}", file=sys.stderr)
@@ -145,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     exporter = commands.add_parser("export", help="write the incidents a shared link shows")
     exporter.add_argument("--query", default="", help="the link's query string, with or without '?', or the whole URL")
+    exporter.add_argument("--query-file", help="read the query string (or URL) from this file instead of --query")
     exporter.add_argument("--format", choices=export.CLI_FORMATS, default="csv")
     exporter.add_argument("-o", "--output", help="output file (default: standard output)")
     exporter.add_argument("--data", help="dataset folder or file (default: $INCIDENTS_DATA or the curated data)")
@@ -164,4 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except Exception as error:
+        print(f"error: {type(error).__name__}: {safe_text.clean(error, 300)}", file=sys.stderr)
+        return 2

@@ -14,6 +14,7 @@ from datetime import date
 
 import pandas as pd
 
+from incidents import safe_text
 from incidents.model import Actor, Incident
 
 FORMATS = {"csv": "text/csv", "geojson": "application/geo+json", "json": "application/json"}
@@ -91,11 +92,13 @@ def _source_text(number: int, source) -> str:
 
 
 def to_csv(incidents: Iterable[Incident]) -> str:
+    """Cells a spreadsheet would run as a formula are prefixed with a quote (OWASP); the
+    Atlas removes it again when it reads a CSV back."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for incident in incidents:
-        writer.writerow(flat_row(incident))
+        writer.writerow({column: safe_text.csv_cell(value) for column, value in flat_row(incident).items()})
     return buffer.getvalue()
 
 

@@ -7,6 +7,7 @@ file cannot stop the others from loading.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -18,6 +19,9 @@ from incidents.model import Incident
 from incidents.problems import FILE, YAML, Problem, problems_from_validation
 
 MAX_RECORD_BYTES = 256 * 1024
+# A record is four levels deep (incident > actors > actor > field); anything much deeper is an
+# attack on the parser (thousands of "[" exhaust Python's recursion limit).
+MAX_DEPTH = 16
 
 
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -38,13 +42,22 @@ class RecordLoader(yaml.SafeLoader):
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
+    depth = 0
+
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
                 None, None, "YAML aliases (*name) are not allowed in records", event.start_mark
             )
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 RecordLoader.add_implicit_resolver(BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
@@ -58,16 +71,37 @@ class ReadResult:
     data: dict | None = None
 
 
+def refuse_special_file(path: Path, root: Path | None = None) -> str | None:
+    """Why a path must not be opened (a FIFO or device would block or never end; a link out
+    of the data folder reads files nobody meant to publish), or None. Never reads the file."""
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            inside = root is not None and target.is_relative_to(root.resolve())
+            if not inside:
+                return "is a symbolic link out of the data folder; it is not read"
+        mode = path.stat().st_mode
+    except OSError as error:
+        return f"cannot read the file ({error.strerror})"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a FIFO, device or socket); it is not read"
+    return None
+
+
 def parse_yaml(text: str) -> object:
     return yaml.load(text, Loader=RecordLoader)  # noqa: S506 - RecordLoader is a SafeLoader
 
 
-def read_record(path: Path, display_path: str | None = None) -> ReadResult:
+def read_record(path: Path, display_path: str | None = None, root: Path | None = None) -> ReadResult:
+    """``root`` is the data folder the file was found in (symbolic links may stay inside it)."""
     shown = display_path or str(path)
 
     def failed(field: str, message: str) -> ReadResult:
         return ReadResult(shown, None, [Problem(shown, field, message)])
 
+    refused = refuse_special_file(path, root)
+    if refused:
+        return failed(FILE, refused)
     try:
         raw = path.read_bytes()
     except OSError as error:

@@ -32,6 +32,10 @@ REQUIRED = ("id", "title", "date", "type", "region", "lat", "lon", "verification
 MAX_ROWS_ENV = "INCIDENTS_MAX_ROWS"
 DEFAULT_MAX_ROWS = 2_000_000
 EXAMPLES = 3
+# The longest field a curated record has is under 3,000 characters; a cell a hundred times
+# longer is not a record but a way to make every page that shows it slow.
+MAX_CELL_CHARS = 20_000
+MAX_JSON_CELL_CHARS = 200_000
 
 
 def max_rows() -> int:
@@ -41,7 +45,9 @@ def max_rows() -> int:
 def read_table(path: Path) -> pd.DataFrame:
     if path.suffix == ".parquet":
         return pd.read_parquet(path)
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    # Undo the export's formula guard (incidents.safe_text.csv_cell): one leading quote.
+    return table.apply(lambda column: column.str.removeprefix("'"))
 
 
 def _text(table: pd.DataFrame, column: str) -> pd.Series:
@@ -104,6 +110,12 @@ def validate_table(table: pd.DataFrame, path: str) -> tuple[pd.DataFrame, list[P
     for column in absent:
         table[column] = ""
     checks = RowChecks(table, path)
+    for column in CSV_COLUMNS:
+        if pd.api.types.is_numeric_dtype(table[column]):
+            continue
+        limit = MAX_JSON_CELL_CHARS if column.endswith("_json") else MAX_CELL_CHARS
+        too_long = (table[column].astype(str).str.len() > limit).to_numpy()
+        checks.fail(column, too_long, f"are longer than {limit:,} characters")
     for column in ("id", "title", "summary", "type", "region", "verification"):
         checks.fail(column, (_text(table, column) == "").to_numpy(), "are empty")
     ids = _text(table, "id")
@@ -296,26 +308,87 @@ def file_version(path: Path, valid_rows: int) -> str:
     return digest.hexdigest()[:8]
 
 
+MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
+MAX_JSON_DEPTH = 32
+
+
+def _depth(value: object, limit: int) -> int:
+    """Nesting depth of parsed JSON, counted without recursion and stopping past ``limit``."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list) and depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                return deepest
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
 def read_documents(path: Path) -> tuple[list[dict], list[Problem]]:
     """Records of a JSON export (``records``) or a GeoJSON export (features' properties)."""
     shown = str(path)
+    size = path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        return [], [Problem(shown, "(file)", f"file is {size:,} bytes; at most {MAX_DOCUMENT_BYTES:,} are read")]
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         return [], [Problem(shown, "(file)", f"not readable JSON: {error}")]
+    except RecursionError:
+        return [], [Problem(shown, "(file)", f"JSON nested more than {MAX_JSON_DEPTH} levels deep")]
+    if _depth(document, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        return [], [Problem(shown, "(file)", f"JSON nested more than {MAX_JSON_DEPTH} levels deep")]
     if isinstance(document, dict) and document.get("type") == "FeatureCollection":
-        records = []
-        for feature in document.get("features", []):
-            properties = dict(feature.get("properties") or {})
-            lon, lat = (feature.get("geometry") or {}).get("coordinates", [None, None])[:2]
-            location = {key.removeprefix("location_"): properties.pop(key) for key in list(properties)
-                        if key.startswith("location_")}  # fmt: skip
-            properties.pop("radius_km", None)
-            properties.pop("dataset_version", None)
-            records.append({**properties, "location": {**location, "lat": lat, "lon": lon}})
-        return records, []
+        return _features(document.get("features"), shown)
     if isinstance(document, dict) and isinstance(document.get("records"), list):
-        return document["records"], []
+        return _mappings(document["records"], shown)
     if isinstance(document, list):
-        return document, []
+        return _mappings(document, shown)
     return [], [Problem(shown, "(file)", "expected a JSON export (with records) or a GeoJSON FeatureCollection")]
+
+
+def _mappings(items: list, shown: str) -> tuple[list[dict], list[Problem]]:
+    records, problems = [], []
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, dict):
+            records.append(item)
+        else:
+            problems.append(Problem(f"{shown}#{number}", "(record)", f"is a {type(item).__name__}, not a record"))
+    return records, problems
+
+
+def _point(geometry: object) -> tuple[float, float] | str:
+    """(lon, lat) of a GeoJSON Point geometry, or why it is not one."""
+    if not isinstance(geometry, dict) or geometry.get("type") != "Point":
+        kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
+        return f"geometry is {kind!r}, not a Point"
+    coordinates = geometry.get("coordinates")
+    valid = isinstance(coordinates, list) and len(coordinates) >= 2
+    if not valid or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coordinates[:2]):
+        return "coordinates are not [longitude, latitude] numbers"
+    return float(coordinates[0]), float(coordinates[1])
+
+
+def _features(features: object, shown: str) -> tuple[list[dict], list[Problem]]:
+    if not isinstance(features, list):
+        return [], [Problem(shown, "features", "is not a list of features")]
+    records, problems = [], []
+    for number, feature in enumerate(features, start=1):
+        where = f"{shown}#{number}"
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties") or {}, dict):
+            problems.append(Problem(where, "(feature)", "is not a GeoJSON Feature with properties"))
+            continue
+        point = _point(feature.get("geometry"))
+        if isinstance(point, str):
+            problems.append(Problem(where, "geometry", point))
+            continue
+        lon, lat = point
+        properties = dict(feature.get("properties") or {})
+        location = {key.removeprefix("location_"): properties.pop(key) for key in list(properties)
+                    if key.startswith("location_")}  # fmt: skip
+        properties.pop("radius_km", None)
+        properties.pop("dataset_version", None)
+        records.append({**properties, "location": {**location, "lat": lat, "lon": lon}})
+    return records, problems

@@ -15,7 +15,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from incidents import safe_text
 from incidents.geo import Gazetteer, Place, haversine_km, resolve_place
 from incidents.model import ID_PATTERN, UNKNOWN_ACTOR, is_country_code, parse_iso_date
 from incidents.vocab import CATEGORIES, NON_STATE_ACTORS, REGIONS, TYPES, VERIFICATION, vocabulary
@@ -32,6 +35,18 @@ DEFAULT_RADIUS_KM = 300.0
 MAX_RADIUS_KM = 20_000.0
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
 VERSION_PATTERN = re.compile(r"^[0-9a-f]{6,64}$")
+
+# Bounds on the work one link can ask for. Links come from strangers; a legitimate view needs
+# a few hundred characters. Streamlit itself drops a query string of more than 1,000 fields or
+# 512 KiB silently (components.url_state turns that into OVERSIZED_KEY so it is refused here).
+MAX_LINK_CHARS = 16_384
+MAX_LINK_PAIRS = 300
+MAX_VALUE_CHARS = {"q": 200, "near": 100, "platform": 60}
+DEFAULT_MAX_VALUE_CHARS = 120
+MAX_REPEATED = 30
+MAX_WORDS = 8
+OVERSIZED_KEY = "_oversized_link"
+LINK = "(link)"
 
 # key -> (ViewState attribute, meaning, example). The README's "Sharing links" table is
 # checked against this mapping, so documentation and code cannot drift apart.
@@ -95,7 +110,8 @@ class Notice:
     message: str
 
     def __str__(self) -> str:
-        return f"`{self.key}={self.value}`: {self.message}"
+        # For terminals: control characters (escape sequences) removed, long values shortened.
+        return f"{self.key}={safe_text.clean(self.value, safe_text.NOTICE_CHARS)}: {self.message}"
 
 
 @dataclass
@@ -153,6 +169,13 @@ def _text(value: str) -> str:
     return value.strip()
 
 
+def _words(value: str) -> str:
+    words = value.split()
+    if len(words) > MAX_WORDS:
+        raise ValueError(f"has more than {MAX_WORDS} words")
+    return " ".join(words)
+
+
 def _radius(value: str) -> float:
     try:
         radius = float(value)
@@ -190,7 +213,7 @@ PARSERS = {
     "target": _actor,
     "platform": _platform,
     "verification": _vocab_code(VERIFICATION),
-    "q": _text,
+    "q": _words,
     "near": _text,
     "radius_km": _radius,
     "incident": _incident_id,
@@ -200,13 +223,43 @@ PARSERS = {
 REPEATED = {"type", "region", "initiator", "target", "platform", "verification"}
 
 
+def oversized(query: str | Mapping[str, str | list[str]]) -> Notice | None:
+    """Why a whole link is refused, if it is too large to be a view (None if it is not)."""
+    if isinstance(query, Mapping):
+        if OVERSIZED_KEY in query:
+            values = query[OVERSIZED_KEY]
+            size = values if isinstance(values, str) else (values[0] if values else "")
+            return Notice(
+                LINK, size, "is more than Streamlit accepts (1,000 parameters or 512 KiB); none of it applies"
+            )
+        length = sum(len(key) + len(value) + 2 for key, value in query_pairs(query))
+        count = sum(1 for _ in query_pairs(query))
+    else:
+        length, count = len(query), query.count("&") + 1
+    if length > MAX_LINK_CHARS or count > MAX_LINK_PAIRS:
+        return Notice(
+            LINK,
+            f"{length:,} characters, {count:,} parameters",
+            f"is longer than a view can be ({MAX_LINK_CHARS:,} characters, {MAX_LINK_PAIRS} parameters); "
+            "none of it applies",
+        )
+    return None
+
+
 def parse_view(query: str | Mapping[str, str | list[str]], gazetteer: Gazetteer | None = None) -> ParsedView:
     """Parse a link into a ViewState, dropping (with a notice) every value that is invalid."""
+    refused = oversized(query)
+    if refused is not None:
+        return ParsedView(ViewState(), [refused])
     values: dict[str, object] = {}
     notices: list[Notice] = []
     for key, raw in query_pairs(query):
         if key not in KEYS:
             continue  # unknown keys are ignored: other tools may add their own
+        limit = MAX_VALUE_CHARS.get(key, DEFAULT_MAX_VALUE_CHARS)
+        if len(raw) > limit:
+            notices.append(Notice(key, raw, f"is longer than {limit} characters"))
+            continue
         try:
             value = PARSERS[key](raw)
         except ValueError as error:
@@ -215,7 +268,9 @@ def parse_view(query: str | Mapping[str, str | list[str]], gazetteer: Gazetteer 
         attribute = KEYS[key][0]
         if key in REPEATED:
             existing = values.setdefault(attribute, [])
-            if value not in existing:
+            if len(existing) >= MAX_REPEATED:
+                notices.append(Notice(key, raw, f"is more than {MAX_REPEATED} values for one key"))
+            elif value not in existing:
                 existing.append(value)
         else:
             values[attribute] = value
@@ -276,11 +331,32 @@ def view_params(state: ViewState) -> dict[str, list[str]]:
 # --- filtering ----------------------------------------------------------------------------
 
 
+def _literal(text: str) -> str:
+    """``text`` as an RE2 pattern that matches it literally (every other character as \\x{..})."""
+    return "".join(char if char.isascii() and char.isalnum() else f"\\x{{{ord(char):x}}}" for char in text)
+
+
+def _matches(column: pd.Series, found) -> np.ndarray:
+    return np.asarray(pc.fill_null(found, False), dtype=bool)
+
+
 def _has_any(column: pd.Series, codes: tuple[str, ...]) -> np.ndarray:
-    # Columns hold delimited sets like "|RU|BY|"; a plain substring test per code is exact.
-    mask = np.zeros(len(column), dtype=bool)
-    for code in codes:
-        mask |= column.str.contains(f"|{code}|", regex=False).to_numpy(dtype=bool, na_value=False)
+    """Rows whose delimited set ("|RU|BY|") holds one of ``codes``: one pass of RE2, whose
+    time is linear in the text whatever the codes, instead of one scan per code."""
+    if not codes:
+        return np.zeros(len(column), dtype=bool)
+    text = pa.array(column, type=pa.string())
+    if len(codes) == 1:
+        return _matches(column, pc.match_substring(text, f"|{codes[0]}|"))
+    pattern = r"\|(?:" + "|".join(_literal(code) for code in codes) + r")\|"
+    return _matches(column, pc.match_substring_regex(text, pattern))
+
+
+def _contains_all(column: pd.Series, words: list[str], mask: np.ndarray) -> np.ndarray:
+    """``mask`` narrowed to the rows whose text contains every word (a substring scan each)."""
+    text = pa.array(column, type=pa.string())
+    for word in words:
+        mask = mask & _matches(column, pc.match_substring(text, word))
     return mask
 
 
@@ -288,6 +364,13 @@ def _platform_mask(frame: pd.DataFrame, platforms: tuple[str, ...]) -> np.ndarra
     categories = tuple(p for p in platforms if p in vocabulary(CATEGORIES))
     names = tuple(p.casefold() for p in platforms if p not in vocabulary(CATEGORIES))
     return _has_any(frame["categories"], categories) | _has_any(frame["platforms"], names)
+
+
+def search_words(q: str) -> list[str]:
+    """The words ``q`` matches (all of them, anywhere): casefolded, at most MAX_WORDS, and
+    without words that another word contains (they add a scan and match nothing more)."""
+    words = list(dict.fromkeys(q.casefold().split()))[:MAX_WORDS]
+    return [word for word in words if not any(word != other and word in other for other in words)]
 
 
 def proximity_place(state: ViewState, gazetteer: Gazetteer | None = None) -> Place | None:
@@ -299,7 +382,7 @@ def proximity_place(state: ViewState, gazetteer: Gazetteer | None = None) -> Pla
 # every filter change was a third of a rerun at 100k incidents.
 SHOWN_COLUMNS = (
     "id", "title", "date", "end", "date_precision", "type", "escalation_risk", "verification", "region",
-    "lat", "lon", "radius_km", "initiator", "target", "n_sources", "row",
+    "lat", "lon", "radius_km", "initiator", "target", "n_sources", "row", "hover",
 )  # fmt: skip
 
 
@@ -323,8 +406,7 @@ def apply(frame: pd.DataFrame, state: ViewState, gazetteer: Gazetteer | None = N
     if state.platforms:
         mask &= _platform_mask(frame, state.platforms)
     if state.q:
-        for word in state.q.casefold().split():
-            mask &= frame["search_text"].str.contains(word, regex=False).to_numpy(dtype=bool, na_value=False)
+        mask = _contains_all(frame["search_text"], search_words(state.q), mask)
     place = proximity_place(state, gazetteer)
     if place is not None:
         distances = haversine_km(place.lat, place.lon, frame["lat"].to_numpy(), frame["lon"].to_numpy())

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.data import DATA_ENV
+from tests.markdown_view import shown
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -66,4 +67,9 @@ def chart_rows(spec: dict) -> set[int]:
 
 
 def notice_texts(app: AppTest) -> str:
-    return "\n".join(element.value for element in [*app.warning, *app.info, *app.error])
+    return "\n".join(shown(element.value) for element in [*app.warning, *app.info, *app.error])
+
+
+def page_texts(app: AppTest, kind: str = "markdown") -> str:
+    """What a reader sees of every element of one kind (markdown, caption, subheader, ...)."""
+    return "\n".join(shown(element.value) for element in getattr(app, kind))

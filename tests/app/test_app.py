@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from incidents.catalog import load_catalog
-from tests.app.conftest import chart_rows, chart_specs, notice_texts, table_ids
+from tests.app.conftest import chart_rows, chart_specs, notice_texts, page_texts, table_ids
 from tests.factories import FIXTURE_IDS
+from tests.markdown_view import links, shown
 from tests.unit.test_view import FILTER_CASES
 
 QUERY_CASES = [(query, expected) for query, expected in FILTER_CASES if not query.startswith("http")]
@@ -49,21 +50,22 @@ def test_open_incident_is_highlighted_with_its_uncertainty_circle(fixture_app):
 def test_panel_of_the_black_sea_collision(shipped_app):
     app = shipped_app({"incident": "2023-03-14-black-sea-su27-mq9-collision"})
     record = load_catalog().records["2023-03-14-black-sea-su27-mq9-collision"]
-    assert app.subheader[0].value == record.title
-    text = "\n".join(element.value for element in app.markdown)
+    assert shown(app.subheader[0].value) == record.title
+    text = page_texts(app)
+    hrefs = [href for element in app.markdown for href in links(element.value)]
     assert "Russian Federation" in text
     assert "United States" in text
     for source in record.sources:
-        assert str(source.url) in text
+        assert str(source.url) in hrefs
     assert "Each side's account" in text
 
 
 @pytest.mark.parametrize(
     ("query", "expected_notice"),
     [
-        ({"from": "2023-13-01"}, "`from=2023-13-01`: is not a real date"),
-        ({"type": "dogfight"}, "`type=dogfight`: is not a known type code"),
-        ({"incident": "2020-02-02-no-such-incident"}, "Incident not found: `2020-02-02-no-such-incident`"),
+        ({"from": "2023-13-01"}, "“from=2023-13-01”: is not a real date"),
+        ({"type": "dogfight"}, "“type=dogfight”: is not a known type code"),
+        ({"incident": "2020-02-02-no-such-incident"}, "Incident not found: 2020-02-02-no-such-incident"),
         ({"v": "00000000"}, "This link was made with dataset version 00000000"),
     ],
 )
@@ -76,8 +78,8 @@ def test_bad_link_gives_a_notice_and_the_rest_applies(fixture_app, query, expect
 def test_filter_matching_nothing_says_what_to_loosen(fixture_app):
     app = fixture_app({"region": "syria", "type": "collision"})
     assert "No incidents match these filters" in notice_texts(app)
-    assert "(`type`)" in notice_texts(app)
-    assert "(`region`)" in notice_texts(app)
+    assert "(type)" in notice_texts(app)
+    assert "(region)" in notice_texts(app)
 
 
 def test_rejected_records_are_listed(tmp_path, monkeypatch, fixture_data):
@@ -106,7 +108,7 @@ def test_unchanged_view_does_not_rewrite_the_url(fixture_app):
 
 
 def app_version(app) -> str:
-    return app.caption[0].value.rsplit(" ", 1)[-1]
+    return shown(app.caption[0].value).rsplit(" ", 1)[-1]
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +124,7 @@ def test_large_view_is_aggregated_with_a_note(large_dataset, monkeypatch):
     from tests.app.conftest import run_app
 
     app = run_app({}, large_dataset, monkeypatch)
-    captions = " ".join(caption.value for caption in app.caption)
+    captions = page_texts(app, "caption")
     assert "12,000 incidents are too many to draw one by one" in captions
     assert "the timeline shows monthly counts" in captions
     assert "Showing the newest 1,000 of 12,000 incidents" in captions
@@ -161,11 +163,11 @@ def test_missing_dataset_is_a_clear_error(tmp_path, monkeypatch):
 
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert not app.exception
-    assert "does not exist" in app.error[0].value
+    assert "does not exist" in shown(app.error[0].value)
 
 
 def test_typed_unknown_place_says_the_proximity_filter_is_off(fixture_app):
     app = fixture_app({"region": "syria"})
     app.sidebar.text_input(key="f_near").input("Qxzv Atoll").run()
-    assert "`Qxzv Atoll` is not in the offline gazetteer" in notice_texts(app)
+    assert "Qxzv Atoll is not in the offline gazetteer" in notice_texts(app)
     assert table_ids(app) == ["2021-06-15-b-syria-flares"]

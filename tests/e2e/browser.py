@@ -52,7 +52,7 @@ def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 60) ->
 def start_app(env_extra: dict | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, **(env_extra or {})}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    command = [sys.executable, "-m", "components.serve", "--server.port", str(port),
                "--server.address", "127.0.0.1"]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://localhost:{port}"

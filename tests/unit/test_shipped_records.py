@@ -56,6 +56,9 @@ SYRIA_JULY_2023 = [
     "2023-07-06-syria-su34-su35-flares-mq9",
     "2023-07-07-syria-russian-jets-harass-mq9s",
     "2023-07-07-syria-mq9-strike-usamah-al-muhajir",
+    "2023-07-16-syria-su35-unsafe-intercept-mc12",
+    "2023-07-23-syria-russian-flare-damages-mq9",
+    "2023-07-26-syria-russian-flare-strikes-mq9",
 ]
 
 
@@ -64,10 +67,20 @@ def test_founding_records_are_present(incident_id):
     assert incident_id in shipped().records
 
 
-def test_syria_series_is_linked():
-    records = shipped().records
-    for incident_id in SYRIA_JULY_2023:
-        assert set(records[incident_id].related) == set(SYRIA_JULY_2023) - {incident_id}
+def test_syria_july_2023_series_is_complete():
+    members = {i for i, r in shipped().records.items() if r.series == "syria-2023-07-mq9-harassment"}
+    assert members == set(SYRIA_JULY_2023)
+
+
+def test_every_series_member_links_every_other():
+    series: dict[str, set[str]] = {}
+    for incident_id, incident in shipped().records.items():
+        if incident.series:
+            series.setdefault(incident.series, set()).add(incident_id)
+    assert series, "no record names a series"
+    for members in series.values():
+        for incident_id in members:
+            assert members - {incident_id} <= set(shipped().records[incident_id].related), incident_id
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in VOCAB_DIR.glob("*.yaml")))

@@ -1,0 +1,117 @@
+"""The one way components put words on the page.
+
+A template is Markdown that this code base wrote (bold labels, list bullets); every value
+filled into it is record, dataset or link text and is escaped by ``incidents.safe_text``
+first, so it shows exactly as written and cannot add an element, an image, a link or a
+style. Only links from ``link`` (validated http(s) URLs) become clickable. A test fails if a
+component calls Streamlit's Markdown elements directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from incidents import safe_text
+
+
+@dataclass(frozen=True)
+class Safe:
+    """Markdown that is already safe (an escaped value or a link built here)."""
+
+    markdown: str
+
+
+def link(label: object, url: object, limit: int | None = None) -> Safe:
+    return Safe(safe_text.markdown_link(label, url, limit))
+
+
+def view_link(label: object, link: str) -> Safe:
+    """A link to another view of this page (``Links.to_incident``): same tab, no new host."""
+    base, _, query = link.partition("?")
+    return Safe(safe_text.markdown_view_link(label, query, base))
+
+
+def joined(values: list, separator: str = "\n") -> Safe:
+    """Values (escaped unless already ``Safe``) joined into one Markdown block, e.g. a list."""
+    return Safe(separator.join(fill("{}", value) for value in values))
+
+
+def fill(template: str, *values: object, limit: int | None = None) -> str:
+    """``template`` with each ``{}`` replaced by a value shown as text."""
+    escaped = [value.markdown if isinstance(value, Safe) else safe_text.markdown(value, limit) for value in values]
+    return template.format(*escaped)
+
+
+def _show(element: Callable, template: str, values: tuple, limit: int | None, **options) -> None:
+    element(fill(template, *values, limit=limit), **options)
+
+
+def markdown(template: str, *values: object, limit: int | None = None) -> None:
+    _show(st.markdown, template, values, limit)
+
+
+def caption(template: str, *values: object, limit: int | None = None) -> None:
+    _show(st.caption, template, values, limit)
+
+
+def title(template: str, *values: object) -> None:
+    _show(st.title, template, values, None, anchor=False)
+
+
+def header(template: str, *values: object) -> None:
+    _show(st.header, template, values, None, anchor=False)
+
+
+def subheader(template: str, *values: object, limit: int | None = None) -> None:
+    _show(st.subheader, template, values, limit, anchor=False)
+
+
+def info(template: str, *values: object, limit: int | None = None, icon: str | None = None) -> None:
+    _show(st.info, template, values, limit, icon=icon)
+
+
+def warning(template: str, *values: object, limit: int | None = None, icon: str | None = None) -> None:
+    _show(st.warning, template, values, limit, icon=icon)
+
+
+def error(template: str, *values: object, limit: int | None = None) -> None:
+    _show(st.error, template, values, limit)
+
+
+# Streamlit's Markdown takes about 20 s in the browser for a 100,000-character paragraph, while
+# the same text as escaped HTML appears in about 2 s; long record text is shown that way, up
+# to the length a flat dataset may hold in a cell. Past that the panel says where the rest is.
+LONG_TEXT_CHARS = 3_000
+PANEL_TEXT_CHARS = 20_000
+_LONG_TEXT_STYLE = "white-space: normal; overflow-wrap: anywhere; margin: 0 0 1rem 0"
+
+
+def prose(value: object, *, quote: bool = False) -> None:
+    """A record's prose (summary, notes, an account): Markdown when short, escaped HTML when long."""
+    value = "" if value is None else str(value)
+    if len(value) <= LONG_TEXT_CHARS:
+        markdown("> {}" if quote else "{}", value)
+        return
+    st.html(f'<p style="{_LONG_TEXT_STYLE}">{safe_text.html_text(value, PANEL_TEXT_CHARS)}</p>')
+    if len(value) > PANEL_TEXT_CHARS:
+        caption(
+            "The text goes on for {} more characters; the downloads of this view hold all of it.",
+            f"{len(value) - PANEL_TEXT_CHARS:,}",
+        )
+
+
+def heading(value: object) -> None:
+    """A record's title as the panel heading; a title too long for a heading follows in full."""
+    value = "" if value is None else str(value)
+    subheader("{}", value, limit=safe_text.TABLE_CHARS)
+    if len(value) > safe_text.TABLE_CHARS:
+        prose(value)
+
+
+def quoted_value(key: str, value: str) -> Safe:
+    """A link key and value as a reader sees them in a notice: shortened, escaped, quoted
+    (never in a code span, which a backtick in the value could close)."""
+    return Safe(f"“{safe_text.markdown(key)}={safe_text.markdown(value, safe_text.NOTICE_CHARS)}”")
