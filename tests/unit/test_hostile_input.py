@@ -233,7 +233,8 @@ def test_fuzzed_queries_through_export_exit_0_or_2_without_traceback(fixture_dat
 
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = main(["export", "--query", query, "--format", "json", "--data", str(fixture_data)])
+        # --query=VALUE: a value may start with "-", which argparse would take for an option.
+        code = main(["export", f"--query={query}", "--format", "json", "--data", str(fixture_data)])
     assert code in (0, 2)
     assert "Traceback" not in err.getvalue()
     assert "error:" not in err.getvalue()  # an unexpected exception would say "error: <type>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import cache
 
@@ -106,6 +107,14 @@ def test_grade_follows_the_rules(path):
         assert len({claim.party for claim in incident.claims}) >= 2, "contested: give each party's account"
     if incident.verification == "corroborated":
         assert len({source.publisher for source in incident.sources}) >= 2, "corroborated: 2+ publishers"
+    if incident.verification == "official":
+        # The statement itself, or a report quoting it directly and naming who made it.
+        official_source = any(source.kind == "official" for source in incident.sources)
+        quoted = any(claim.speaker and QUOTE.search(claim.statement) for claim in incident.claims)
+        assert official_source or quoted, "official: cite the statement, or quote it with its speaker"
+
+
+QUOTE = re.compile(r'["“][^"”]+["”]')
 
 
 # Well-known incidents the dataset must hold, with the facts every account agrees on.
