@@ -9,6 +9,7 @@ component calls Streamlit's Markdown elements directly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -85,7 +86,22 @@ def error(template: str, *values: object, limit: int | None = None) -> None:
 # the same text as escaped HTML appears in about 2 s; long record text is shown that way, up
 # to the length a flat dataset may hold in a cell. Past that the panel says where the rest is.
 LONG_TEXT_CHARS = 3_000
-PANEL_TEXT_CHARS = 20_000
+PANEL_TEXT_CHARS = 10_000
+# A long unbroken run ("AAAA…") makes the browser measure a break opportunity at every
+# character on every layout; an explicit <wbr> every 40 characters keeps layout cheap.
+_PIECES = re.compile(r"\S{1,40}|\s+")
+
+
+def _breakable_html(value: str) -> str:
+    pieces = _PIECES.findall(safe_text.clean(value, PANEL_TEXT_CHARS))
+    parts = []
+    for before, piece in zip(["", *pieces], pieces, strict=False):
+        if before and not before.isspace() and not piece.isspace():
+            parts.append("<wbr>")
+        parts.append(" " if piece.isspace() else safe_text.html_text(piece))
+    return "".join(parts)
+
+
 _LONG_TEXT_STYLE = "white-space: normal; overflow-wrap: anywhere; margin: 0 0 1rem 0"
 
 
@@ -95,7 +111,7 @@ def prose(value: object, *, quote: bool = False) -> None:
     if len(value) <= LONG_TEXT_CHARS:
         markdown("> {}" if quote else "{}", value)
         return
-    st.html(f'<p style="{_LONG_TEXT_STYLE}">{safe_text.html_text(value, PANEL_TEXT_CHARS)}</p>')
+    st.html(f'<p style="{_LONG_TEXT_STYLE}">{_breakable_html(value)}</p>')
     if len(value) > PANEL_TEXT_CHARS:
         caption(
             "The text goes on for {} more characters; the downloads of this view hold all of it.",

@@ -377,3 +377,10 @@ def test_citations_clip_very_long_titles():
     incident = Incident.model_validate(hostile.huge_record())
     assert len(citation.cite_incident(incident, "v", "https://x.org/", _day())) < 600
     assert len(citation.bibtex_incident(incident, "v", "https://x.org/", _day())) < 800
+
+
+def test_long_panel_text_is_escaped_and_breakable():
+    from components.text import _breakable_html
+
+    html = _breakable_html("a&b " + "A" * 90 + " <img src=x>")
+    assert html == "a&amp;b " + "A" * 40 + "<wbr>" + "A" * 40 + "<wbr>" + "A" * 10 + " &lt;img src=x&gt;"
