@@ -336,7 +336,7 @@ def _literal(text: str) -> str:
     return "".join(char if char.isascii() and char.isalnum() else f"\\x{{{ord(char):x}}}" for char in text)
 
 
-def _matches(column: pd.Series, found) -> np.ndarray:
+def _matches(found: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(found, False), dtype=bool)
 
 
@@ -347,16 +347,16 @@ def _has_any(column: pd.Series, codes: tuple[str, ...]) -> np.ndarray:
         return np.zeros(len(column), dtype=bool)
     text = pa.array(column, type=pa.string())
     if len(codes) == 1:
-        return _matches(column, pc.match_substring(text, f"|{codes[0]}|"))
+        return _matches(pc.match_substring(text, f"|{codes[0]}|"))
     pattern = r"\|(?:" + "|".join(_literal(code) for code in codes) + r")\|"
-    return _matches(column, pc.match_substring_regex(text, pattern))
+    return _matches(pc.match_substring_regex(text, pattern))
 
 
 def _contains_all(column: pd.Series, words: list[str], mask: np.ndarray) -> np.ndarray:
     """``mask`` narrowed to the rows whose text contains every word (a substring scan each)."""
     text = pa.array(column, type=pa.string())
     for word in words:
-        mask = mask & _matches(column, pc.match_substring(text, word))
+        mask = mask & _matches(pc.match_substring(text, word))
     return mask
 
 

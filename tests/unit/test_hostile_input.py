@@ -384,3 +384,13 @@ def test_long_panel_text_is_escaped_and_breakable():
 
     html = _breakable_html("a&b " + "A" * 90 + " <img src=x>")
     assert html == "a&amp;b " + "A" * 40 + "<wbr>" + "A" * 40 + "<wbr>" + "A" * 10 + " &lt;img src=x&gt;"
+
+
+@pytest.mark.parametrize("names", [("su.27", "(x"), ("su-27", "[a-z]+"), ("\\", "su-27"), ("*", "?")])
+def test_platform_names_with_regex_syntax_match_only_literally(fixture_catalog, names):
+    from incidents.view import apply
+
+    query = "&".join(f"platform={name}" for name in names)
+    shown = set(apply(fixture_catalog.frame, parse_view(query).state)["id"])
+    expected = {i for i, r in fixture_catalog.records.items() if any(a.platform == "Su-27" for a in r.actors)}
+    assert shown == (expected if "su-27" in names else set())
