@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import os
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -367,10 +366,6 @@ def test_cli_never_prints_a_traceback_on_unexpected_errors(capsys, monkeypatch):
     monkeypatch.setattr("incidents.cli.load_catalog", explode)
     assert main(["validate"]) == 2
     assert capsys.readouterr().err.strip() == "error: RuntimeError: boom"
-
-
-def test_shipped_data_path_exists():
-    assert Path("incidents/data").is_dir()
 
 
 def test_citations_clip_very_long_titles():
