@@ -9,7 +9,7 @@ import streamlit as st
 from components import text
 from components.palette import add_colour_columns, add_hover_column
 from incidents.catalog import DATA_ENV, Catalog, data_path, load_catalog, record_files
-from incidents.view import COLOR_FIELDS
+from incidents.filters import COLOR_FIELDS
 
 
 def dataset_signature(path: Path) -> tuple:

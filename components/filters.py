@@ -1,4 +1,8 @@
-"""The sidebar filters. Options show labels; the widgets hold codes (what links carry)."""
+"""The sidebar filters, drawn from the declarations in ``incidents.filters.PARAMS``.
+
+Options show labels; the widgets hold codes (what links carry). Consecutive date widgets
+share a row, so "From" and "To" sit side by side.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,11 @@ import streamlit as st
 
 from components import text
 from components.map import BASEMAPS
-from components.url_state import WIDGET_KEYS
+from incidents.filters import COLOR_FIELDS, EARLIEST_DATE, LATEST_DATE, PARAMS, Param
 from incidents.labels import codes, label
-from incidents.view import COLOR_FIELDS, EARLIEST_DATE, LATEST_DATE, MAX_REPEATED, MAX_VALUE_CHARS, MAX_WORDS
+from incidents.view import MAX_REPEATED
+
+SIDEBAR_KINDS = {"date", "multiselect", "text", "number", "select"}
 
 
 def _with_seeded(options: list[str], key: str) -> list[str]:
@@ -18,62 +24,83 @@ def _with_seeded(options: list[str], key: str) -> list[str]:
     return options + [value for value in seeded if value not in options]
 
 
-def _multiselect(title: str, attribute: str, options: list[str], field: str, help: str | None = None) -> None:
-    key = WIDGET_KEYS[attribute]
-    st.multiselect(
-        title,
-        _with_seeded(options, key),
-        format_func=lambda code: label(field, code),
-        key=key,
-        placeholder="Any",
-        help=help,
+def _options(param: Param, data_options: dict[str, list[str]]) -> list[str]:
+    source = param.widget.options or ""
+    if source.startswith("data:"):
+        return list(data_options.get(source.removeprefix("data:"), []))
+    return list(codes(source))
+
+
+def _date(param: Param) -> None:
+    st.date_input(
+        param.label, key=param.session_key, min_value=EARLIEST_DATE, max_value=LATEST_DATE, format="YYYY-MM-DD"
     )
+
+
+def _multiselect(param: Param, data_options: dict[str, list[str]]) -> None:
+    labels = param.widget.labels or param.key
+    st.multiselect(
+        param.label,
+        _with_seeded(_options(param, data_options), param.session_key),
+        format_func=lambda code: label(labels, code),
+        key=param.session_key,
+        placeholder="Any",
+        help=param.help,
+        accept_new_options=param.widget.free_text,
+        max_selections=MAX_REPEATED,
+    )
+
+
+def _text(param: Param) -> None:
+    st.text_input(
+        param.label,
+        key=param.session_key,
+        placeholder=param.widget.placeholder,
+        max_chars=param.max_chars,
+        help=param.help,
+    )
+
+
+def _number(param: Param) -> None:
+    st.number_input(
+        param.label,
+        key=param.session_key,
+        min_value=param.widget.minimum,
+        max_value=param.widget.maximum,
+        step=param.widget.step,
+        placeholder=param.widget.placeholder,
+        help=param.help,
+    )
+
+
+def _select(param: Param) -> None:
+    st.divider()
+    st.selectbox(param.label, list(COLOR_FIELDS), format_func=COLOR_FIELDS.get, key=param.session_key)
 
 
 def render_filters(options: dict[str, list[str]]) -> str:
     """Draw the filter widgets; returns the chosen basemap (not part of the link contract)."""
     text.header("Filters")
-    start, end = st.columns(2)
-    start.date_input(
-        "From", key=WIDGET_KEYS["date_from"], min_value=EARLIEST_DATE, max_value=LATEST_DATE, format="YYYY-MM-DD"
-    )
-    end.date_input(
-        "To", key=WIDGET_KEYS["date_to"], min_value=EARLIEST_DATE, max_value=LATEST_DATE, format="YYYY-MM-DD"
-    )
-    _multiselect("Incident type", "types", list(codes("type")), "type")
-    _multiselect("Region", "regions", list(codes("region")), "region")
-    _multiselect("Initiator", "initiators", options["initiators"], "initiator", "Who performed the act")
-    _multiselect("Target", "targets", options["targets"], "target", "Who received it")
-    platform_key = WIDGET_KEYS["platforms"]
-    st.multiselect(
-        "Platform",
-        _with_seeded(list(codes("category")), platform_key),
-        format_func=lambda code: label("category", code),
-        key=platform_key,
-        placeholder="Any",
-        accept_new_options=True,
-        max_selections=MAX_REPEATED,
-        help="A platform category, or type a platform name such as MQ-9 Reaper",
-    )
-    _multiselect("Verification", "verification", list(codes("verification")), "verification")
-    st.text_input(
-        "Search",
-        key=WIDGET_KEYS["q"],
-        placeholder="title, summary, place, platform",
-        max_chars=MAX_VALUE_CHARS["q"],
-        help=f"Finds incidents containing every word (at most {MAX_WORDS} words)",
-    )
-    st.text_input(
-        "Near (place or lat,lon)",
-        key=WIDGET_KEYS["near"],
-        placeholder="e.g. Tartus or 44.6,33.5",
-        max_chars=MAX_VALUE_CHARS["near"],
-    )
-    st.number_input(
-        "Radius (km)", key=WIDGET_KEYS["radius_km"], min_value=1.0, max_value=20000.0, step=50.0, placeholder="300"
-    )
-    st.divider()
-    st.selectbox("Colour by", list(COLOR_FIELDS), format_func=COLOR_FIELDS.get, key=WIDGET_KEYS["color"])
+    shown = [param for param in PARAMS if param.widget.kind in SIDEBAR_KINDS]
+    index = 0
+    while index < len(shown):
+        param = shown[index]
+        if param.widget.kind == "date":
+            dates = [p for p in shown[index : index + 2] if p.widget.kind == "date"]
+            for column, date_param in zip(st.columns(len(dates)), dates, strict=True):
+                with column:
+                    _date(date_param)
+            index += len(dates)
+            continue
+        if param.widget.kind == "multiselect":
+            _multiselect(param, options)
+        elif param.widget.kind == "text":
+            _text(param)
+        elif param.widget.kind == "number":
+            _number(param)
+        elif param.widget.kind == "select":
+            _select(param)
+        index += 1
     return st.radio(
         "Basemap",
         list(BASEMAPS),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from components import text
+from incidents.filters import BY_KEY
 from incidents.problems import Problem
-from incidents.view import KEYS, Notice
+from incidents.view import Notice
 
 
 def notice_line(notice: Notice) -> text.Safe:
@@ -48,7 +49,7 @@ def render_missing_incident(incident_id: str, problems: list[Problem]) -> None:
 
 
 def render_empty_state(active_filters: list[str]) -> None:
-    names = ", ".join(f"{KEYS[key][1].split(',')[0]} ({key})" for key in active_filters)
+    names = ", ".join(f"{BY_KEY[key].label} ({key})" for key in active_filters)
     text.info("No incidents match these filters. Try loosening: {}.", names or "the filters")
 
 

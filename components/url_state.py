@@ -1,4 +1,4 @@
-"""Keeping the page and its URL in step (DESIGN.md section 3).
+"""Keeping the page and its URL in step (docs/architecture.md, "One rerun").
 
 The query string is read once at the top of a run. If it changed since we last saw it (a
 pasted link, the first load, the browser's Back button) it seeds the widgets; otherwise the
@@ -8,34 +8,21 @@ changed, because every write is a browser-history entry.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from incidents import view
+from incidents.filters import BY_ATTRIBUTE, PARAMS, Param
 from incidents.view import Notice, ViewState
 
 SEEN_PARAMS = "_url_params_seen"
 NOTICES = "_url_notices"
 SEEDED_STATE = "_url_seeded_state"
 
-# ViewState attribute -> widget key in st.session_state
-WIDGET_KEYS = {
-    "date_from": "f_from",
-    "date_to": "f_to",
-    "types": "f_type",
-    "regions": "f_region",
-    "initiators": "f_initiator",
-    "targets": "f_target",
-    "platforms": "f_platform",
-    "verification": "f_verification",
-    "q": "f_q",
-    "near": "f_near",
-    "radius_km": "f_radius",
-    "color": "f_color",
-    "incident": "incident",
-}
+# ViewState attribute -> widget key in st.session_state, from the declarations. The dataset
+# version is not a widget: the page stamps the loaded data's version.
+WIDGET_KEYS = {param.attribute: param.session_key for param in PARAMS if param.key != "v"}
 
 
 def refuse_oversized_links() -> None:
@@ -80,23 +67,36 @@ def read_view() -> tuple[ViewState, list[Notice]]:
     return st.session_state[SEEDED_STATE], st.session_state[NOTICES]
 
 
+def _typed(param: Param, value: object) -> object:
+    """A widget's value as the view holds it. Free text goes through the parser a link's value
+    goes through, so the widget and the URL bound and clean it alike; invalid text is dropped."""
+    if param.widget.kind == "text" or param.widget.free_text:
+        values = value if isinstance(value, list | tuple) else [value or ""]
+        kept = []
+        for raw in values:
+            try:
+                kept.append(view.parse_value(param, str(raw)))
+            except ValueError:
+                continue
+        if param.repeated:
+            return tuple(dict.fromkeys(kept))
+        return kept[0] if kept and kept[0] else param.empty
+    if isinstance(value, list):
+        return tuple(value)
+    return param.empty if value is None else value
+
+
 def widget_state(version: str) -> ViewState:
     """The view as the widgets (and chart selections) hold it now."""
-    values = {}
-    for attribute, key in WIDGET_KEYS.items():
-        value = st.session_state.get(key)
-        values[attribute] = tuple(value) if isinstance(value, list) else value
-    values["q"] = (values["q"] or "").strip()
-    # A typed platform name is free text: bound it as a link's value would be.
-    values["platforms"] = tuple(p[: view.MAX_VALUE_CHARS["platform"]] for p in values["platforms"] or ())
-    values["near"] = (values["near"] or "").strip()
-    values["color"] = values["color"] or view.DEFAULT_COLOR
+    values = {
+        attribute: _typed(BY_ATTRIBUTE[attribute], st.session_state.get(key)) for attribute, key in WIDGET_KEYS.items()
+    }
     return ViewState(**values, version=version)
 
 
 def write_view(state: ViewState, seeded: ViewState) -> None:
     """Push the state to the URL if the user changed it (ignoring the version stamp)."""
-    if state == replace(seeded, version=state.version):
+    if state == seeded.replace(version=state.version):
         return
     params = view.view_params(state)
     st.query_params.from_dict(params)

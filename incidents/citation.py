@@ -5,46 +5,20 @@ from __future__ import annotations
 from datetime import date
 
 from incidents import safe_text
-from incidents.labels import label
+from incidents.filters import COLOR_FIELDS, PARAMS
 from incidents.model import Incident
-from incidents.view import COLOR_FIELDS, ViewState
+from incidents.view import ViewState
 
 ATLAS = "Airspace Incident Atlas"
 # A citation names the incident; a title longer than this is clipped (the id identifies it).
 CITED_TITLE_CHARS = 300
 
 
-def _labels(field: str, codes: tuple[str, ...]) -> str:
-    return ", ".join(label(field, code) for code in codes)
-
-
-# (ViewState attribute, vocabulary field for labels, words) of the repeated filters.
-LISTED_FILTERS = (
-    ("types", "type", "types"),
-    ("regions", "region", "regions"),
-    ("initiators", "initiator", "initiators"),
-    ("targets", "target", "targets"),
-    ("platforms", "category", "platforms"),
-    ("verification", "verification", "verification"),
-)
-
-
 def describe_view(state: ViewState) -> str:
-    """The filters of a view in words, for a citation or a figure caption."""
-    parts = [
-        f"{words}: {_labels(field, getattr(state, attribute))}"
-        for attribute, field, words in LISTED_FILTERS
-        if getattr(state, attribute)
-    ]
-    if state.date_from or state.date_to:
-        start = state.date_from.isoformat() if state.date_from else "the first record"
-        end = state.date_to.isoformat() if state.date_to else "the latest record"
-        parts.append(f"from {start} to {end}")
-    if state.q:
-        parts.append(f'matching "{state.q}"')
-    if state.near:
-        parts.append(f"within {state.effective_radius_km:g} km of {state.near}")
-    return "; ".join(parts) if parts else "all incidents"
+    """The filters of a view in words, for a citation or a figure caption: each declared
+    filter says itself (incidents.filters), in declaration order."""
+    parts = [param.describe(state) for param in PARAMS if param.describe is not None]
+    return "; ".join(part for part in parts if part) or "all incidents"
 
 
 def cite_view(state: ViewState, count: int, version: str, link: str, accessed: date) -> str:

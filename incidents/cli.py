@@ -12,7 +12,7 @@ from incidents.catalog import DATA_DIR, RECORD_SUFFIXES, data_path, load_catalog
 from incidents.geo import Gazetteer, geocode_online
 from incidents.model import record_schema
 from incidents.records import read_record
-from incidents.stats import counts_markdown, replace_counts_block
+from incidents.stats import counts_markdown, readme_blocks
 from incidents.view import MAX_LINK_CHARS, apply, parse_view, view_query
 
 
@@ -121,7 +121,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     table = counts_markdown(load_catalog(data_path()).frame)
     if args.readme:
         readme = Path(args.readme)
-        readme.write_text(replace_counts_block(readme.read_text(encoding="utf-8"), table), encoding="utf-8")
+        text = readme_blocks(readme.read_text(encoding="utf-8"), load_catalog(data_path()).frame)
+        readme.write_text(text, encoding="utf-8")
     else:
         print(table)
     return 0
@@ -161,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.set_defaults(run=cmd_export)
 
     stats = commands.add_parser("stats", help="counts by region and type (the README's table)")
-    stats.add_argument("--readme", help="rewrite the counts block of this README instead of printing")
+    stats.add_argument("--readme", help="rewrite the generated tables (counts, link keys) of this README")
     stats.set_defaults(run=cmd_stats)
 
     synth = commands.add_parser("synth", help="write a deterministic synthetic dataset (tests, benchmarks)")

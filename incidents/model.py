@@ -1,4 +1,4 @@
-"""The incident record (DESIGN.md section 2) as strict pydantic models.
+"""The incident record (docs/architecture.md, "The record") as strict pydantic models.
 
 The JSON Schema of a record is generated from these classes (``python -m incidents schema``).
 Checks that need the whole dataset (unique ids, ``related`` ids that exist) live in
@@ -7,8 +7,8 @@ Checks that need the whole dataset (unique ids, ``related`` ids that exist) live
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -44,13 +44,13 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 UNKNOWN_ACTOR = "unknown"
 
 
-def parse_iso_date(value: object) -> date:
+def parse_iso_date(value: object) -> dt.date:
     """A YYYY-MM-DD string as a date; anything else is a ValueError that says why.
     Shared by records and links so both read dates by the same rule."""
     if not isinstance(value, str) or not ISO_DATE.match(value):
         raise ValueError("is not a date written YYYY-MM-DD")
     try:
-        return date.fromisoformat(value)
+        return dt.date.fromisoformat(value)
     except ValueError as error:
         raise ValueError(f"is not a real date ({error})") from None
 
@@ -58,7 +58,7 @@ def parse_iso_date(value: object) -> date:
 def _iso_date(value: object) -> object:
     # Records are read with a YAML loader that keeps dates as text, so a date is always
     # an ISO string here; numbers and other shapes are refused rather than coerced.
-    return value if isinstance(value, date) else parse_iso_date(value)
+    return value if isinstance(value, dt.date) else parse_iso_date(value)
 
 
 def _utc_time(value: str) -> str:
@@ -67,7 +67,7 @@ def _utc_time(value: str) -> str:
     return value
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 def _in_vocabulary(name: str):
@@ -84,8 +84,14 @@ def is_country_code(code: str) -> bool:
     return len(code) == 2 and code.isupper() and pycountry.countries.get(alpha_2=code) is not None
 
 
+def is_actor_code(code: str) -> bool:
+    """The one actor-code rule, for records, links and flat files: an ISO 3166-1 alpha-2
+    country, a non-state actor of vocab/actors.yaml, or ``unknown``."""
+    return code == UNKNOWN_ACTOR or code in vocabulary(NON_STATE_ACTORS) or is_country_code(code)
+
+
 def _actor_code(code: str) -> str:
-    if code == UNKNOWN_ACTOR or code in vocabulary(NON_STATE_ACTORS) or is_country_code(code):
+    if is_actor_code(code):
         return code
     raise ValueError(
         f"{code!r} is neither an ISO 3166-1 alpha-2 country code (upper case), "
@@ -238,7 +244,7 @@ class Incident(Strict):
 
     @field_validator("date")
     @classmethod
-    def _date_matches_id(cls, value: date, info: ValidationInfo) -> date:
+    def _date_matches_id(cls, value: dt.date, info: ValidationInfo) -> dt.date:
         record_id = info.data.get("id")
         if record_id is not None and not record_id.startswith(value.isoformat()):
             raise ValueError(f"date {value.isoformat()} differs from the date in the id {record_id[:10]}")
@@ -246,7 +252,7 @@ class Incident(Strict):
 
     @field_validator("end_date")
     @classmethod
-    def _end_not_before_start(cls, value: date | None, info: ValidationInfo) -> date | None:
+    def _end_not_before_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
         start = info.data.get("date")
         if value is not None and start is not None and value < start:
             raise ValueError(f"end_date {value.isoformat()} is before date {start.isoformat()}")

@@ -1,13 +1,15 @@
-"""Counts of the dataset by region and type, as the Markdown table the README shows."""
+"""The README's generated tables: counts by region and type, and the keys of a link."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from incidents.filters import PARAMS
 from incidents.labels import codes, label
 
 START, END = "<!-- counts:start -->", "<!-- counts:end -->"
+LINKS_START, LINKS_END = "<!-- links:start -->", "<!-- links:end -->"
 
 
 def counts_by_region_and_type(frame: pd.DataFrame) -> pd.DataFrame:
@@ -29,10 +31,23 @@ def counts_markdown(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def replace_counts_block(readme: str, table: str) -> str:
-    before, rest = readme.split(START, 1)
-    _, after = rest.split(END, 1)
-    return f"{before}{START}\n{table}\n{END}{after}"
+def links_markdown() -> str:
+    """The README's "Sharing links" table, one row per declared key (incidents.filters)."""
+    lines = ["| key | meaning | example |", "|---|---|---|"]
+    lines += [f"| `{param.key}` | {param.meaning} | `{param.example}` |" for param in PARAMS]
+    return "\n".join(lines)
+
+
+def replace_block(readme: str, table: str, start: str = START, end: str = END) -> str:
+    before, rest = readme.split(start, 1)
+    _, after = rest.split(end, 1)
+    return f"{before}{start}\n{table}\n{end}{after}"
+
+
+def readme_blocks(readme: str, frame: pd.DataFrame) -> str:
+    """The README with its generated tables (counts, link keys) rewritten from code and data."""
+    readme = replace_block(readme, counts_markdown(frame))
+    return replace_block(readme, links_markdown(), LINKS_START, LINKS_END)
 
 
 def counts_by_month(dates: pd.Series, category: np.ndarray, categories: int) -> tuple[np.ndarray, np.ndarray]:

@@ -112,7 +112,7 @@ def test_view_citation_has_version_link_and_access_date():
     assert "dataset version abcdef12" in text
     assert link in text
     assert "accessed 2026-11-24" in text
-    assert "types: Collision; regions: Black Sea; from 2023-01-01 to the latest record" in text
+    assert "View: from 2023-01-01 to the latest record; types: Collision; regions: Black Sea (3 incidents" in text
     bib = citation.bibtex_view(state, 3, "abcdef12", link, date(2026, 11, 24))
     assert bib.startswith("@misc{atlas-abcdef12-20261124,")
     assert f"howpublished = {{\\url{{{link}}}}}" in bib

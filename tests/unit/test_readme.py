@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from incidents.catalog import load_catalog
-from incidents.stats import END, START, counts_markdown
+from incidents.stats import END, LINKS_END, LINKS_START, START, counts_markdown, links_markdown
 from incidents.view import KEYS
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
@@ -18,7 +18,12 @@ def section(title: str) -> str:
 
 def test_sharing_links_lists_exactly_the_keys_the_code_handles():
     documented = re.findall(r"^\| `([^`]+)` \|", section("Sharing links"), flags=re.M)
-    assert sorted(documented) == sorted(KEYS)
+    assert documented == list(KEYS)
+
+
+def test_sharing_links_table_is_generated_from_the_declarations():
+    block = README.split(LINKS_START, 1)[1].split(LINKS_END, 1)[0].strip()
+    assert block == links_markdown()
 
 
 def test_counts_table_matches_the_data():
