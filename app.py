@@ -1,4 +1,4 @@
-"""Airspace Incident Atlas: composition only (DESIGN.md section 1).
+"""Airspace Incident Atlas: composition only (docs/architecture.md, "Layers").
 
 Read the view from the URL, load the data, filter it, hand the frame to the components,
 write the view back to the URL.
@@ -17,7 +17,7 @@ from components.palette import colour_map
 from components.panel import render_incident_panel
 from components.table import render_table, shown_rows
 from components.timeline import render_timeline
-from incidents import view
+from incidents import export, view
 
 st.set_page_config(page_title="Airspace Incident Atlas", page_icon="✈️", layout="wide")
 
@@ -36,6 +36,7 @@ text.caption("Curated, sourced military airspace incidents · dataset version {}
 notices.render_link_notices(link_notices)
 notices.render_version_notice(seeded.version, catalog.version)
 notices.render_data_quality(catalog.problems, catalog.rejected_files)
+notices.render_invalid_rows(catalog.known_invalid(frame["id"]), len(frame))
 if state.near and near is None:
     notices.render_unknown_place(state.near)
 
@@ -96,10 +97,9 @@ render_table(
 exports, cite = st.columns(2)
 with exports:
     research.render_exports(
-        lambda: catalog.incidents(frame["id"]),
+        lambda fmt: export.export_view(catalog, state, fmt).content,
         len(frame),
         catalog.version,
-        view.view_query(state),
         date.today(),
         key="export",
     )

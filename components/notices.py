@@ -71,3 +71,18 @@ def render_unknown_place(near: str) -> None:
         near,
         limit=80,
     )
+
+
+def render_invalid_rows(problems: list[Problem], count: int) -> None:
+    """Rows of this view whose full record does not validate: downloads leave them out."""
+    if not problems:
+        return
+    rows = sorted({problem.path for problem in problems})
+    lines = [text.Safe(text.fill("- {}: {}: {}", p.path, p.field, p.message)) for p in problems[:20]]
+    text.warning(
+        "{} of the {} incidents in this view have records that do not validate; downloads leave them out.\n\n"
+        + "\n".join(["{}"] * len(lines)),
+        f"{len(rows):,}",
+        f"{count:,}",
+        *lines,
+    )

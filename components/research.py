@@ -13,10 +13,8 @@ from incidents.model import Incident
 from incidents.view import ViewState
 
 
-def render_exports(
-    incidents: Callable[[], list[Incident]], count: int, version: str, query: str, today: date, *, key: str
-) -> None:
-    """``incidents`` is called only when a download is clicked: building every record of a
+def render_exports(build: Callable[[str], str | bytes], count: int, version: str, today: date, *, key: str) -> None:
+    """``build(fmt)`` is called only when a download is clicked: building every record of a
     large view on each rerun would cost seconds."""
     text.markdown("**Download this view**")
     if not count:
@@ -27,7 +25,7 @@ def render_exports(
             st.download_button(
                 fmt.upper() if fmt != "geojson" else "GeoJSON",
                 # Deferred: the file is built when clicked, not on every rerun.
-                data=lambda fmt=fmt: export.render(fmt, incidents(), version, query),
+                data=lambda fmt=fmt: build(fmt),
                 file_name=export.file_name(fmt, version, today),
                 mime=mime,
                 key=f"{key}-{fmt}",

@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import text
 from incidents import safe_text
+from incidents.flat import TABLE_COLUMNS, Shown
 from incidents.labels import label
 
 
@@ -14,20 +15,22 @@ def _labels(codes: pd.Series, field: str) -> pd.Series:
     return codes.map({code: label(field, code) for code in codes.unique()}).fillna(label(field, None))
 
 
+def _cells(frame: pd.DataFrame, shown: Shown) -> pd.Series:
+    values = frame[shown.column]
+    if shown.labels:
+        return _labels(values, shown.labels)
+    if shown.column == "date":
+        return values.dt.date
+    if values.dtype == object or pd.api.types.is_string_dtype(values):
+        return safe_text.clean_series(values, safe_text.TABLE_CHARS)
+    return values
+
+
 def table_frame(frame: pd.DataFrame, permalink) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "id": [permalink(incident_id) for incident_id in frame["id"]],
-            "date": frame["date"].dt.date,
-            "title": safe_text.clean_series(frame["title"], safe_text.TABLE_CHARS),
-            "type": _labels(frame["type"], "type"),
-            "region": _labels(frame["region"], "region"),
-            "initiator": _labels(frame["initiator"], "initiator"),
-            "target": _labels(frame["target"], "target"),
-            "verification": _labels(frame["verification"], "verification"),
-            "sources": frame["n_sources"],
-        }
-    )
+    """The permalink first, then the columns of the one flat-record spec (incidents.flat)."""
+    columns = {"id": [permalink(incident_id) for incident_id in frame["id"]]}
+    columns |= {shown.header: _cells(frame, shown) for shown in TABLE_COLUMNS}
+    return pd.DataFrame(columns)
 
 
 # A table of 100k rows would ship megabytes per rerun; the newest rows are shown and the

@@ -9,15 +9,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from incidents.flat import catalog_frame, flat_frame
 from incidents.geo import Gazetteer, default_gazetteer
 from incidents.model import Incident
 from incidents.problems import Problem, problems_from_validation
@@ -27,7 +27,6 @@ from incidents.tabular import (
     TABULAR_SUFFIXES,
     RowRecords,
     file_version,
-    frame_from_table,
     read_documents,
     read_table,
     validate_table,
@@ -38,14 +37,6 @@ DATA_DIR = Path(__file__).parent / "data"
 DATA_ENV = "INCIDENTS_DATA"
 RECORD_SUFFIXES = (".yaml", ".yml")
 
-COLUMNS = (
-    "id", "title", "date", "end", "date_precision", "time_utc", "type", "escalation_risk",
-    "verification", "region", "location_name", "lat", "lon", "radius_km", "airspace",
-    "airspace_country", "initiator", "initiator_force", "initiator_platform", "initiator_category",
-    "target", "target_force", "target_platform", "target_category", "initiators", "targets",
-    "categories", "platforms", "aircraft_lost", "killed", "n_sources", "summary", "search_text",
-)  # fmt: skip
-
 
 @dataclass
 class Catalog:
@@ -54,24 +45,42 @@ class Catalog:
     problems: list[Problem] = field(default_factory=list)
     version: str = ""
 
+    def check_rows(self) -> list[Problem]:
+        """Rows of a flat file whose full record does not validate (records of a folder were
+        validated whole when they loaded)."""
+        return self.records.check_all() if isinstance(self.records, RowRecords) else []
+
+    def known_invalid(self, incident_ids: Iterable[str]) -> list[Problem]:
+        """Rows of this view whose full record was found invalid (left out of downloads)."""
+        return self.records.known_invalid(incident_ids) if isinstance(self.records, RowRecords) else []
+
     @property
     def rejected_files(self) -> list[str]:
         return sorted({problem.path for problem in self.problems})
 
     def record(self, incident_id: str | None) -> tuple[Incident | None, list[Problem]]:
-        """The full record of an incident, or why it cannot be shown (never raises)."""
+        """The full record of an incident to show, or why it cannot be shown (never raises)."""
         if not incident_id or incident_id not in self.records:
             return None, []
         if isinstance(self.records, RowRecords):
-            problems = self.records.problem(incident_id, "dataset")
+            problems = self.records.problem(incident_id)
             if problems:
                 return None, problems
         return self.records[incident_id], []
 
-    def incidents(self, incident_ids) -> list[Incident]:
-        """Full records of these ids, in order, leaving out rows whose record is invalid."""
-        records = [self.record(incident_id)[0] for incident_id in incident_ids]
-        return [record for record in records if record is not None]
+    def build(self, incident_ids: Iterable[str]) -> tuple[list[Incident], list[Problem]]:
+        """Full records of these ids, in order, and the problems of the rows whose record does
+        not validate (``row N: field: message``). Builds without keeping: see RowRecords."""
+        if not isinstance(self.records, RowRecords):
+            return [self.records[incident_id] for incident_id in incident_ids], []
+        incidents: list[Incident] = []
+        problems: list[Problem] = []
+        for incident_id in incident_ids:
+            incident, row_problems = self.records.build(incident_id)
+            if incident is not None:
+                incidents.append(incident)
+            problems.extend(row_problems)
+        return incidents, problems
 
     def titles(self, incident_ids: list[str]) -> dict[str, str]:
         known = self.frame[self.frame["id"].isin(incident_ids)]
@@ -145,7 +154,7 @@ def _load_table(path: Path) -> Catalog:
     except Exception as error:
         return Catalog(incident_frame([]), {}, [Problem(shown, "(file)", f"cannot read {path.suffix} file: {error}")])
     valid, problems = validate_table(table, shown)
-    return Catalog(frame_from_table(valid), RowRecords(valid), problems, file_version(path, len(valid)))
+    return Catalog(catalog_frame(valid), RowRecords(valid, shown), problems, file_version(path, len(valid)))
 
 
 def _load_documents(path: Path, gazetteer: Gazetteer, known_ids: set[str]) -> Catalog:
@@ -233,76 +242,7 @@ def dataset_version(records) -> str:
     return digest.hexdigest()[:8]
 
 
-def _codes(values) -> str:
-    """'|RU|BY|': a delimited set that vectorised substring tests can match exactly."""
-    unique = list(dict.fromkeys(value for value in values if value))
-    return "|" + "|".join(unique) + "|" if unique else ""
-
-
-def _span_end(incident: Incident) -> pd.Timestamp:
-    start = pd.Timestamp(incident.date)
-    if incident.end_date is not None:
-        return pd.Timestamp(incident.end_date)
-    if incident.date_precision == "month":
-        return start + pd.offsets.MonthEnd(0)
-    if incident.date_precision == "year":
-        return start + pd.offsets.YearEnd(0)
-    return start
-
-
-def incident_row(incident: Incident) -> dict:
-    first_initiator = incident.initiators[0] if incident.initiators else None
-    first_target = incident.targets[0] if incident.targets else None
-    actors = incident.initiators + incident.targets  # the order the flat export format uses
-    platforms = [actor.platform.casefold() for actor in actors if actor.platform]
-    location = incident.location
-    return {
-        "id": incident.id,
-        "title": incident.title,
-        "date": pd.Timestamp(incident.date),
-        "end": _span_end(incident),
-        "date_precision": str(incident.date_precision),
-        "time_utc": incident.time_utc,
-        "type": incident.type,
-        "escalation_risk": incident.escalation_risk,
-        "verification": incident.verification,
-        "region": location.region,
-        "location_name": location.name,
-        "lat": location.lat,
-        "lon": location.lon,
-        "radius_km": location.radius_km,
-        "airspace": location.airspace,
-        "airspace_country": location.country,
-        "initiator": first_initiator.country if first_initiator else None,
-        "initiator_force": first_initiator.force if first_initiator else None,
-        "initiator_platform": first_initiator.platform if first_initiator else None,
-        "initiator_category": first_initiator.category if first_initiator else None,
-        "target": first_target.country if first_target else None,
-        "target_force": first_target.force if first_target else None,
-        "target_platform": first_target.platform if first_target else None,
-        "target_category": first_target.category if first_target else None,
-        "initiators": _codes(actor.country for actor in incident.initiators),
-        "targets": _codes(actor.country for actor in incident.targets),
-        "categories": _codes(actor.category for actor in actors),
-        "platforms": _codes(platforms),
-        "aircraft_lost": incident.outcome.aircraft_lost,
-        "killed": incident.outcome.killed,
-        "n_sources": len(incident.sources),
-        "summary": incident.summary,
-        "search_text": " ".join(
-            " ".join([incident.title, incident.summary, location.name, *platforms, *incident.tags]).split()
-        ).casefold(),
-    }
-
-
 def incident_frame(incidents: list[Incident]) -> pd.DataFrame:
-    rows = [incident_row(incident) for incident in sorted(incidents, key=lambda i: (i.date, i.id))]
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    frame["date"] = pd.to_datetime(frame["date"])
-    frame["end"] = pd.to_datetime(frame["end"])
-    for column in ("lat", "lon", "radius_km"):
-        frame[column] = frame[column].astype("float64")
-    for column in ("aircraft_lost", "killed"):
-        frame[column] = frame[column].astype("Int64")
-    frame["n_sources"] = frame["n_sources"].astype(np.int64)
-    return frame.reset_index(drop=True)
+    """The catalog frame of validated records, through their flat rows (incidents.flat), so
+    that records and flat files become the same frame by the same code."""
+    return catalog_frame(flat_frame(incidents))

@@ -13,7 +13,7 @@ from incidents.geo import Gazetteer, geocode_online
 from incidents.model import record_schema
 from incidents.records import read_record
 from incidents.stats import counts_markdown, readme_blocks
-from incidents.view import MAX_LINK_CHARS, apply, parse_view, view_query
+from incidents.view import MAX_LINK_CHARS, parse_view
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -24,15 +24,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 2
     known = _shipped_ids() if args.paths else set()
     catalog = load_catalog(paths, known_ids=known)
-    for problem in catalog.problems:
+    problems = catalog.problems + catalog.check_rows()
+    for problem in problems:
         print(problem)
     files = sum(1 for p in paths if p.is_file() and p.suffix not in RECORD_SUFFIXES) or len(record_files(paths))
     bad = len(catalog.rejected_files)
     if any(p.is_file() and p.suffix not in RECORD_SUFFIXES for p in paths):
-        print(f"{len(catalog.records)} valid rows, {len(catalog.problems)} problems")
+        valid = len(catalog.records) - len({problem.path for problem in problems if problem.path.startswith("row ")})
+        print(f"{valid} valid rows, {len(problems)} problems")
     else:
-        print(f"{files} files: {len(catalog.records)} valid, {bad} invalid ({len(catalog.problems)} problems)")
-    return 1 if catalog.problems else 0
+        print(f"{files} files: {len(catalog.records)} valid, {bad} invalid ({len(problems)} problems)")
+    return 1 if problems else 0
 
 
 def _shipped_ids() -> set[str]:
@@ -90,6 +92,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"no such dataset: {path}", file=sys.stderr)
         return 2
+    if args.format == "parquet" and args.output in (None, "-"):
+        print("parquet needs -o FILE", file=sys.stderr)
+        return 2
     catalog = load_catalog(path)
     if catalog.problems:
         print(
@@ -99,22 +104,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     if state.version and state.version != catalog.version:
         print(f"note: the link was made with dataset version {state.version}; the data is now {catalog.version}",
               file=sys.stderr)  # fmt: skip
-    ids = apply(catalog.frame, state)["id"]
-    incidents = [catalog.records[incident_id] for incident_id in ids]
-    if args.format == "parquet":
-        if args.output in (None, "-"):
-            print("parquet needs -o FILE", file=sys.stderr)
-            return 2
-        Path(args.output).write_bytes(export.to_parquet(incidents))
-    else:
-        text = export.render(args.format, incidents, catalog.version, view_query(state))
-        if args.output in (None, "-"):
-            sys.stdout.write(text)
-        else:
-            Path(args.output).write_text(text, encoding="utf-8")
-    if not incidents:
+    result = export.export_view(catalog, state, args.format)
+    _write(result.content, args.output)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if result.problems:
+        rows = len({problem.path for problem in result.problems})
+        print(f"wrote {result.written} incidents; left out {rows} invalid rows", file=sys.stderr)
+        return 1
+    if not result.written:
         print("note: the view is empty; wrote a valid file with no incidents", file=sys.stderr)
     return 0
+
+
+def _write(content: str | bytes, output: str | None) -> None:
+    if output in (None, "-"):
+        sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
+    elif isinstance(content, bytes):
+        Path(output).write_bytes(content)
+    else:
+        Path(output).write_text(content, encoding="utf-8")
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

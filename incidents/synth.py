@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from incidents.export import CSV_COLUMNS, typed
+from incidents.flat import NAMES, typed
 from incidents.vocab import vocabulary
 
 # region -> (weight, initiator codes, target codes): a plausible spread, not real frequencies.
@@ -104,7 +104,7 @@ def synthetic_table(n: int, seed: int = 1) -> pd.DataFrame:
     numbers = np.char.zfill(np.arange(n).astype(str), 7)
     ids = np.char.add(np.char.add(dates.astype(str), "-synthetic-"), numbers)
     urls = np.char.add("https://example.org/synthetic/", numbers)
-    table = pd.DataFrame({column: "" for column in CSV_COLUMNS}, index=range(n))
+    table = pd.DataFrame({column: "" for column in NAMES}, index=range(n))
     table["id"] = ids
     table["title"] = np.char.add("Synthetic incident ", numbers)
     table["date"] = dates

@@ -11,24 +11,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from pydantic import ValidationError
 
-from incidents.export import CSV_COLUMNS, SEPARATOR
-from incidents.model import ID_PATTERN, UNKNOWN_ACTOR, Incident, is_country_code
+from incidents.flat import NAMES, REQUIRED, SEPARATOR, incident_from_row, per_unique
+from incidents.model import ID_PATTERN, Incident, is_actor_code
 from incidents.problems import Problem, problems_from_validation
-from incidents.vocab import AIRSPACE, ESCALATION, NON_STATE_ACTORS, REGIONS, TYPES, VERIFICATION, vocabulary
+from incidents.vocab import AIRSPACE, ESCALATION, REGIONS, TYPES, VERIFICATION, vocabulary
 
 TABULAR_SUFFIXES = (".csv", ".parquet")
 DOCUMENT_SUFFIXES = (".json", ".geojson")
-REQUIRED = ("id", "title", "date", "type", "region", "lat", "lon", "verification", "summary", "actors_json",
-            "sources_json")  # fmt: skip
+# The row number a spreadsheet shows (the header is row 1), kept through validation so that a
+# row whose full record fails later is reported where a person can find it.
+ROW = "_row"
 MAX_ROWS_ENV = "INCIDENTS_MAX_ROWS"
 DEFAULT_MAX_ROWS = 2_000_000
 EXAMPLES = 3
@@ -69,7 +70,7 @@ class RowChecks:
         self.bad |= mask
         rows = np.flatnonzero(mask)
         examples = ", ".join(
-            f"row {row + 2} ({self.table['id'].iat[row] if 'id' in self.table else '?'}: "
+            f"row {self.table[ROW].iat[row]} ({self.table['id'].iat[row] if 'id' in self.table else '?'}: "
             f"{str(self.table[column].iat[row])[:40]!r})"
             for row in rows[:EXAMPLES]
         )
@@ -83,15 +84,11 @@ def _in_vocabulary(checks: RowChecks, column: str, name: str, optional: bool = F
     checks.fail(column, (~values.isin(allowed) & (values != "")).to_numpy(), f"not in vocab/{name}.yaml")
 
 
-def _is_actor_code(code: str) -> bool:
-    return code == UNKNOWN_ACTOR or code in vocabulary(NON_STATE_ACTORS) or is_country_code(code)
-
-
 def _actor_codes_valid(values: pd.Series) -> np.ndarray:
     def valid(text: str) -> bool:
-        return all(_is_actor_code(part.strip()) for part in text.split(SEPARATOR))
+        return all(is_actor_code(part.strip()) for part in text.split(SEPARATOR))
 
-    return _per_unique(values, valid).to_numpy(dtype=bool)
+    return per_unique(values, valid).to_numpy(dtype=bool)
 
 
 def validate_table(table: pd.DataFrame, path: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -104,13 +101,14 @@ def validate_table(table: pd.DataFrame, path: str) -> tuple[pd.DataFrame, list[P
     missing = [column for column in REQUIRED if column not in table.columns]
     if missing:
         problems.append(Problem(path, "(columns)", f"required columns missing: {', '.join(missing)}; no row can load"))
-        return pd.DataFrame({column: pd.Series(dtype="str") for column in CSV_COLUMNS}), problems
-    absent = [column for column in CSV_COLUMNS if column not in table.columns]
+        return pd.DataFrame({column: pd.Series(dtype="str") for column in NAMES}), problems
+    absent = [column for column in NAMES if column not in table.columns]
     table = table.reset_index(drop=True).copy()
+    table[ROW] = np.arange(2, len(table) + 2)
     for column in absent:
         table[column] = ""
     checks = RowChecks(table, path)
-    for column in CSV_COLUMNS:
+    for column in NAMES:
         if pd.api.types.is_numeric_dtype(table[column]):
             continue
         limit = MAX_JSON_CELL_CHARS if column.endswith("_json") else MAX_CELL_CHARS
@@ -155,128 +153,37 @@ def validate_table(table: pd.DataFrame, path: str) -> tuple[pd.DataFrame, list[P
     return valid, problems + checks.problems
 
 
-def _per_unique(values: pd.Series, function) -> pd.Series:
-    """Apply ``function`` once per distinct value: flat datasets repeat the same few actor,
-    platform and category combinations across many rows, so this is far cheaper than per row."""
-    text = values.fillna("").astype(str)
-    mapping = {value: function(value) for value in text.unique()}
-    return text.map(mapping)
-
-
-def _code_set(text: str) -> str:
-    parts = list(dict.fromkeys(part.strip() for part in text.split(SEPARATOR) if part.strip()))
-    return "|" + "|".join(parts) + "|" if parts else ""
-
-
-def _codes(values: pd.Series) -> pd.Series:
-    """'RU | BY | RU' -> '|RU|BY|', the delimited set the filters match (as catalog._codes)."""
-    return _per_unique(values, _code_set)
-
-
-def _first(values: pd.Series) -> pd.Series:
-    return _per_unique(values, lambda text: text.split(SEPARATOR, 1)[0].strip() or None)
-
-
-def frame_from_table(valid: pd.DataFrame) -> pd.DataFrame:
-    """The catalog's tidy frame (catalog.COLUMNS) from validated export-format rows."""
-    start = pd.to_datetime(valid["date"], format="%Y-%m-%d")
-    end = pd.to_datetime(valid["end_date"].replace("", None), format="%Y-%m-%d", errors="coerce")
-    month_end = start + pd.offsets.MonthEnd(0)
-    year_end = start + pd.offsets.YearEnd(0)
-    precision = valid["date_precision"]
-    span_end = end.fillna(start.where(precision == "day", month_end.where(precision == "month", year_end)))
-    platforms = (
-        valid["initiator_platform"].fillna("") + SEPARATOR + valid["target_platform"].fillna("")
-    ).str.casefold()
-    categories = valid["initiator_category"].fillna("") + SEPARATOR + valid["target_category"].fillna("")
-    words = lambda column: column.fillna("").str.replace(SEPARATOR, " ", regex=False)  # noqa: E731
-    frame = pd.DataFrame(
-        {
-            "id": valid["id"].astype(str),
-            "title": valid["title"].astype(str),
-            "date": start,
-            "end": span_end,
-            "date_precision": precision,
-            "time_utc": valid["time_utc"].replace("", None),
-            "type": valid["type"],
-            "escalation_risk": valid["escalation_risk"].replace("", None),
-            "verification": valid["verification"],
-            "region": valid["region"],
-            "location_name": valid["location_name"],
-            "lat": pd.to_numeric(valid["lat"]).astype("float64"),
-            "lon": pd.to_numeric(valid["lon"]).astype("float64"),
-            "radius_km": pd.to_numeric(valid["radius_km"].replace("", None), errors="coerce").astype("float64"),
-            "airspace": valid["airspace"].replace("", None),
-            "airspace_country": valid["airspace_country"].replace("", None),
-        }
-    )
-    for role in ("initiator", "target"):
-        frame[role] = _first(valid[f"{role}_country"])
-        for attribute in ("force", "platform", "category"):
-            frame[f"{role}_{attribute}"] = _first(valid[f"{role}_{attribute}"])
-    frame["initiators"] = _codes(valid["initiator_country"])
-    frame["targets"] = _codes(valid["target_country"])
-    frame["categories"] = _codes(categories)
-    frame["platforms"] = _codes(platforms)
-    frame["aircraft_lost"] = pd.to_numeric(valid["aircraft_lost"].replace("", None), errors="coerce").astype("Int64")
-    frame["killed"] = pd.to_numeric(valid["killed"].replace("", None), errors="coerce").astype("Int64")
-    frame["n_sources"] = valid["source_urls"].str.count(" \\| ").astype(np.int64) + 1
-    frame["summary"] = valid["summary"]
-    text = (frame["title"] + " " + frame["summary"] + " " + frame["location_name"] + " " + words(platforms) + " "
-            + words(valid["tags"]))  # fmt: skip
-    # pyarrow's RE2 directly: pandas falls back to Python's re (per row) for this pattern.
-    collapsed = pc.utf8_trim_whitespace(pc.replace_substring_regex(pa.array(text), r"\s+", " "))
-    frame["search_text"] = pd.Series(collapsed, index=frame.index, dtype="str").str.casefold()
-    # The same order as a YAML catalog: by date, then id.
-    return frame.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
-
-
-def _none_if_blank(value: object) -> object:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return None
-    return None if isinstance(value, str) and value.strip() == "" else value
-
-
-def incident_from_row(row: Mapping) -> Incident:
-    """The full record of one export-format row (raises pydantic's ValidationError)."""
-    value = {key: _none_if_blank(row.get(key)) for key in CSV_COLUMNS}
-    split = lambda text: [part for part in (text or "").split(SEPARATOR) if part]  # noqa: E731
-    data = {
-        "id": value["id"], "title": value["title"], "date": value["date"],
-        "date_precision": value["date_precision"] or "day", "end_date": value["end_date"],
-        "time_utc": value["time_utc"], "type": value["type"], "escalation_risk": value["escalation_risk"],
-        "location": {
-            "name": value["location_name"] or "unnamed", "lat": float(value["lat"]), "lon": float(value["lon"]),
-            "radius_km": float(value["radius_km"]) if value["radius_km"] is not None else None,
-            "region": value["region"], "airspace": value["airspace"], "country": value["airspace_country"],
-        },
-        "actors": json.loads(value["actors_json"] or "[]"),
-        "outcome": {
-            key: int(float(value[key])) if value[key] is not None else None
-            for key in ("aircraft_lost", "aircraft_damaged", "killed", "injured")
-        } | {"note": value["outcome_note"]},
-        "summary": value["summary"], "notes": value["notes"], "verification": value["verification"],
-        "sources": json.loads(value["sources_json"] or "[]"),
-        "claims": json.loads(value["claims_json"] or "[]"),
-        "related": split(value["related"]), "tags": split(value["tags"]), "series": value["series"],
-        "collections": split(value["collections"]), "behaviours": split(value["behaviours"]),
-    }  # fmt: skip
-    return Incident.model_validate(data)
-
-
 class RowRecords(Mapping[str, Incident]):
-    """Records of a flat dataset, built (and validated) only when one is asked for."""
+    """Records of a flat dataset, built (and fully validated) only when one is asked for.
 
-    def __init__(self, valid: pd.DataFrame):
+    Opened records are kept in a small LRU cache: a reader opens a few, while a download of
+    a 100k view builds each record once through ``build`` and keeps none (an unbounded cache
+    grew by 6.7 MiB per 1,000 rows, never freed)."""
+
+    CACHED = 256
+
+    def __init__(self, valid: pd.DataFrame, path: str = ""):
         self._table = valid
+        self._path = path
         self._position = {incident_id: i for i, incident_id in enumerate(valid["id"].astype(str))}
-        self._built: dict[str, Incident] = {}
+        self._cache: OrderedDict[str, Incident] = OrderedDict()
+        # Rows found invalid so far (by a download or by opening one), so the page can say
+        # which incidents of a view its files leave out. Downloads run on another thread.
+        self._invalid: dict[str, list[Problem]] = {}
+        self._lock = threading.Lock()
 
     def __getitem__(self, incident_id: str) -> Incident:
-        if incident_id not in self._built:
-            row = self._table.iloc[self._position[incident_id]].to_dict()
-            self._built[incident_id] = incident_from_row(row)
-        return self._built[incident_id]
+        if incident_id in self._cache:
+            self._cache.move_to_end(incident_id)
+            return self._cache[incident_id]
+        incident = self._row_incident(incident_id)
+        self._cache[incident_id] = incident
+        if len(self._cache) > self.CACHED:
+            self._cache.popitem(last=False)
+        return incident
+
+    def _row_incident(self, incident_id: str) -> Incident:
+        return incident_from_row(self._table.iloc[self._position[incident_id]].to_dict())
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._position)
@@ -287,15 +194,42 @@ class RowRecords(Mapping[str, Incident]):
     def __contains__(self, incident_id: object) -> bool:
         return incident_id in self._position
 
-    def problem(self, incident_id: str, path: str) -> list[Problem]:
-        """Why a row's full record does not validate (shown instead of a panel)."""
+    def row_number(self, incident_id: str) -> int:
+        """The row a spreadsheet shows for this incident (the header is row 1)."""
+        position = self._position[incident_id]
+        return int(self._table[ROW].iat[position]) if ROW in self._table else position + 2
+
+    def build(self, incident_id: str) -> tuple[Incident | None, list[Problem]]:
+        """The full record, or why the row does not validate as ``row N: field: message``;
+        nothing is cached."""
+        where = f"row {self.row_number(incident_id)}"
         try:
-            self[incident_id]
+            return self._row_incident(incident_id), []
         except ValidationError as error:
-            return problems_from_validation(f"{path}#{incident_id}", error)
-        except (ValueError, TypeError) as error:
-            return [Problem(f"{path}#{incident_id}", "(row)", str(error))]
-        return []
+            problems = problems_from_validation(where, error)
+        except (ValueError, TypeError) as error:  # JSON that does not parse, a number that is not
+            problems = [Problem(where, "(row)", str(error))]
+        with self._lock:
+            self._invalid[incident_id] = problems
+        return None, problems
+
+    def known_invalid(self, incident_ids: Iterable[str]) -> list[Problem]:
+        """Problems of the rows among ``incident_ids`` found invalid so far."""
+        with self._lock:
+            invalid = dict(self._invalid)
+        if not invalid:
+            return []
+        return [problem for incident_id in incident_ids if incident_id in invalid for problem in invalid[incident_id]]
+
+    def problem(self, incident_id: str) -> list[Problem]:
+        """Why a row's full record does not validate (shown instead of a panel)."""
+        if incident_id in self._cache:
+            return []
+        return self.build(incident_id)[1]
+
+    def check_all(self) -> list[Problem]:
+        """Every row validated as a full record (``validate`` of a flat file), cached nowhere."""
+        return [problem for incident_id in self._position for problem in self.build(incident_id)[1]]
 
 
 def file_version(path: Path, valid_rows: int) -> str:

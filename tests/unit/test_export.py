@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from geojson_pydantic import FeatureCollection
 
-from incidents import citation, export
+from incidents import citation, export, flat
 from incidents.cli import main
 from incidents.model import Incident
 from incidents.view import parse_view
@@ -38,7 +38,7 @@ def test_csv_joins_multiple_actors_and_sources():
     incident = Incident.model_validate(record(sources=[
         {"publisher": "A", "url": "https://example.org/a"}, {"publisher": "B", "title": "T", "url": "https://example.org/b"},
     ]))  # fmt: skip
-    row = export.flat_row(incident)
+    row = flat.flat_row(incident)
     assert row["source_urls"] == "https://example.org/a | https://example.org/b"
     assert row["sources"] == "[1] A <https://example.org/a> | [2] B: T <https://example.org/b>"
 

@@ -10,9 +10,10 @@ import pytest
 
 from components.selection import NarrowTo, OpenRow, box_window, point_action
 from incidents import export
-from incidents.catalog import COLUMNS, load_catalog
+from incidents.catalog import load_catalog
+from incidents.flat import CATALOG_COLUMNS, incident_from_row
 from incidents.synth import synthetic_table
-from incidents.tabular import MAX_ROWS_ENV, incident_from_row
+from incidents.tabular import MAX_ROWS_ENV
 from incidents.vocab import vocabulary
 
 
@@ -35,7 +36,7 @@ def write_export(catalog, fmt: str, folder) -> object:
 def test_an_export_loads_back_as_the_same_catalog(shipped, tmp_path, fmt):
     loaded = load_catalog(write_export(shipped, fmt, tmp_path))
     assert loaded.problems == []
-    for column in COLUMNS:
+    for column in CATALOG_COLUMNS:
         assert loaded.frame[column].astype(str).tolist() == shipped.frame[column].astype(str).tolist(), column
     for incident_id in shipped.frame["id"]:
         assert loaded.records[incident_id] == shipped.records[incident_id]
