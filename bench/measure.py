@@ -22,6 +22,7 @@ from components.overview import build_monthly_figure, build_type_counts_figure
 from components.palette import add_colour_columns, add_hover_column, colour_map
 from components.table import shown_rows, table_frame
 from components.timeline import build_timeline_figure
+from incidents import export
 from incidents.catalog import load_catalog
 from incidents.view import COLOR_FIELDS, MAX_REPEATED, apply, parse_view, view_query
 
@@ -63,11 +64,31 @@ def atlas_rerun(catalog, state) -> int:
     return sent + len(convert_anything_to_arrow_bytes(table))
 
 
+def rss_mb() -> float:
+    """Resident memory now (not the peak): what a download leaves behind."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def download_memory(catalog, downloads: int) -> dict:
+    """RSS before any download, after one download of the whole view, and after ``downloads``
+    more (issue 11: records built for a download must not stay in memory)."""
+    everything = parse_view("").state
+    before = rss_mb()
+    export.export_view(catalog, everything, "csv")
+    after_one = rss_mb()
+    for _ in range(downloads):
+        export.export_view(catalog, everything, "csv")
+    return {"rss_before_mb": before, "rss_after_1_download_mb": after_one,
+            f"rss_after_{downloads + 1}_downloads_mb": rss_mb()}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", required=True)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--baseline-repeat", type=int, default=3)
+    parser.add_argument("--downloads", type=int, default=0, help="measure RSS after 1 + N whole-view downloads")
     args = parser.parse_args()
     load_time, catalog = timed(lambda: load_catalog(Path(args.data)), max(1, args.repeat // 2))
     state = parse_view(QUERY).state
@@ -82,11 +103,12 @@ def main() -> None:
     if args.baseline_repeat:
         baseline_time, baseline_sent = timed(lambda: baseline_page(catalog.frame, state), args.baseline_repeat)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    memory = download_memory(catalog, args.downloads) if args.downloads else {}
     print(json.dumps({
         "rows": len(catalog.frame), "problems": len(catalog.problems), "load_s": load_time,
         "rerun_s": rerun_time, "worst_link_rerun_s": worst_time, "bytes": sent, "baseline_s": baseline_time,
         "baseline_bytes": baseline_sent,
-        "peak_mb": peak_mb,
+        "peak_mb": peak_mb, **memory,
     }))  # fmt: skip
 
 

@@ -44,10 +44,14 @@ def dataset(size: int) -> Path:
     return path
 
 
+# RSS after downloading the whole 100k view, then this many more (issue 11).
+DOWNLOADS = {100_000: 10}
+
+
 def measure(size: int) -> dict:
     repeat, baseline_repeat = (3, 1) if size >= 1_000_000 else (7, 3)
     command = [sys.executable, "-m", "bench.measure", "--data", str(dataset(size)), "--repeat", str(repeat),
-               "--baseline-repeat", str(baseline_repeat)]  # fmt: skip
+               "--baseline-repeat", str(baseline_repeat), "--downloads", str(DOWNLOADS.get(size, 0))]  # fmt: skip
     output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True, timeout=1800).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -151,6 +155,21 @@ def verdicts(rows: dict[int, dict], browser: dict[int, dict]) -> list[str]:
     return [f"- {name}: **{marks[ok]}** ({value})" for name, ok, value in checks]
 
 
+def download_lines(rows: dict[int, dict]) -> list[str]:
+    lines = ["## Memory after downloads", ""]
+    for size, downloads in DOWNLOADS.items():
+        row = rows.get(size, {})
+        if "rss_before_mb" not in row:
+            continue
+        after = row[f"rss_after_{downloads + 1}_downloads_mb"]
+        lines.append(
+            f"- {size:,} incidents: RSS {row['rss_before_mb']:,.0f} MB before any download, "
+            f"{row['rss_after_1_download_mb']:,.0f} MB after one CSV download of the whole view, "
+            f"{after:,.0f} MB after {downloads} more ({after - row['rss_after_1_download_mb']:+,.0f} MB)."
+        )
+    return lines
+
+
 def main() -> None:
     rows = {}
     for size in SIZES:
@@ -169,6 +188,7 @@ def main() -> None:
         "filtered table. *Worst-link rerun* is the same rerun for the costliest link the bounds accept "
         "(`bench/measure.py` WORST_QUERY: every repeated key at its cap, 8 words matching nearly every row).", "",
         table(rows, browser), "",
+        *download_lines(rows), "",
         "## Targets", "",
         *verdicts(rows, browser), "",
     ])  # fmt: skip

@@ -1,7 +1,8 @@
-"""Loading the catalog once per dataset and sharing it across sessions (DESIGN.md section 4)."""
+"""Loading the catalog once per dataset and sharing it across sessions (docs/architecture.md, "One rerun")."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -11,12 +12,25 @@ from components.palette import add_colour_columns, add_hover_column
 from incidents.catalog import DATA_ENV, Catalog, data_path, load_catalog, record_files
 from incidents.filters import COLOR_FIELDS
 
+# How long a dataset signature is trusted before the files are looked at again. A folder of
+# 300 records is 300 stats; done on every rerun that is most of a rerun's file-system work,
+# and an edited record still reloads within a couple of seconds.
+SIGNATURE_SECONDS = 2.0
+_signatures: dict[str, tuple[float, tuple]] = {}
 
-def dataset_signature(path: Path) -> tuple:
-    """Cheap fingerprint (names, sizes, mtimes) so an edited record reloads the catalog.
-    The cache is keyed by this small tuple, never by a DataFrame."""
+
+def dataset_signature(path: Path, now: float | None = None) -> tuple:
+    """Cheap fingerprint (names, sizes, mtimes) so an edited record reloads the catalog; at
+    most once per SIGNATURE_SECONDS per path. The cache is keyed by this small tuple, never
+    by a DataFrame."""
+    now = time.monotonic() if now is None else now
+    seen = _signatures.get(str(path))
+    if seen is not None and now - seen[0] < SIGNATURE_SECONDS:
+        return seen[1]
     files = record_files([path]) if path.is_dir() else [path]
-    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    signature = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    _signatures[str(path)] = (now, signature)
+    return signature
 
 
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=4)

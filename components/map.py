@@ -1,4 +1,4 @@
-"""The incident map: plotly MapLibre, graph_objects with compact arrays (DESIGN.md section 4)."""
+"""The incident map: plotly MapLibre, graph_objects with compact arrays (docs/architecture.md, "Size thresholds")."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from incidents.geo import bin_cell_size, geodesic_circle, grid_bins
 from incidents.model import Incident
 
 # Above this many visible incidents the map draws binned counts instead of points: the
-# browser, not the server, is the bottleneck at scale (DESIGN.md section 4).
+# browser, not the server, is the bottleneck at scale (docs/architecture.md, "Size thresholds").
 MAP_POINT_LIMIT = 5_000
 
 BASEMAPS = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -68,19 +68,14 @@ class Catalog:
                 return None, problems
         return self.records[incident_id], []
 
-    def build(self, incident_ids: Iterable[str]) -> tuple[list[Incident], list[Problem]]:
-        """Full records of these ids, in order, and the problems of the rows whose record does
-        not validate (``row N: field: message``). Builds without keeping: see RowRecords."""
-        if not isinstance(self.records, RowRecords):
-            return [self.records[incident_id] for incident_id in incident_ids], []
-        incidents: list[Incident] = []
-        problems: list[Problem] = []
-        for incident_id in incident_ids:
-            incident, row_problems = self.records.build(incident_id)
-            if incident is not None:
-                incidents.append(incident)
-            problems.extend(row_problems)
-        return incidents, problems
+    def iter_records(self, incident_ids: Iterable[str], problems: list[Problem]) -> Iterator[Incident]:
+        """Full records of these ids, in order; the rows whose record does not validate are
+        left out and their problems (``row N: field: message``) appended to ``problems``.
+        Records are built as they are consumed and kept nowhere (see RowRecords)."""
+        if isinstance(self.records, RowRecords):
+            yield from self.records.iter_build(incident_ids, problems)
+        else:
+            yield from (self.records[incident_id] for incident_id in incident_ids)
 
     def titles(self, incident_ids: list[str]) -> dict[str, str]:
         known = self.frame[self.frame["id"].isin(incident_ids)]

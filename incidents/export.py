@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -52,19 +52,21 @@ def to_feature(incident: Incident, version: str) -> dict:
     }
 
 
+def _document(head: dict[str, object], key: str, items: Iterable[dict[str, object]]) -> str:
+    """A JSON object of ``head``'s members and then ``key``: [items], each item dumped as it
+    comes, so a large view is never held as a list of records."""
+    members = [f" {json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}" for name, value in head.items()]
+    body = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+    return "{\n" + ",\n".join([*members, f" {json.dumps(key)}: [\n{body}\n ]"]) + "\n}\n"
+
+
 def to_geojson(incidents: Iterable[Incident], version: str) -> str:
-    collection = {"type": "FeatureCollection", "features": [to_feature(i, version) for i in incidents]}
-    return json.dumps(collection, ensure_ascii=False, indent=1)
+    return _document({"type": "FeatureCollection"}, "features", (to_feature(i, version) for i in incidents))
 
 
 def to_json(incidents: Iterable[Incident], version: str, query: str = "") -> str:
-    document = {
-        "dataset": "Airspace Incident Atlas",
-        "dataset_version": version,
-        "query": query,
-        "records": [incident.model_dump(mode="json") for incident in incidents],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=1)
+    head = {"dataset": "Airspace Incident Atlas", "dataset_version": version, "query": query}
+    return _document(head, "records", (incident.model_dump(mode="json") for incident in incidents))
 
 
 def to_parquet(incidents: Iterable[Incident]) -> bytes:
@@ -73,7 +75,7 @@ def to_parquet(incidents: Iterable[Incident]) -> bytes:
     return buffer.getvalue()
 
 
-def render(fmt: str, incidents: list[Incident], version: str, query: str = "") -> str | bytes:
+def render(fmt: str, incidents: Iterable[Incident], version: str, query: str = "") -> str | bytes:
     if fmt == "parquet":
         return to_parquet(incidents)
     if fmt == "csv":
@@ -99,8 +101,17 @@ def export_view(catalog: Catalog, state: ViewState, fmt: str) -> ViewExport:
     """The one export path, for the dashboard's downloads and ``python -m incidents export``:
     exactly the incidents ``view.apply`` keeps, in its order, less the invalid rows."""
     ids = view.apply(catalog.frame, state)["id"]
-    incidents, problems = catalog.build(ids)
-    return ViewExport(render(fmt, incidents, catalog.version, view.view_query(state)), len(incidents), problems)
+    problems: list[Problem] = []
+    written = 0
+
+    def counted() -> Iterator[Incident]:
+        nonlocal written
+        for incident in catalog.iter_records(ids, problems):
+            written += 1
+            yield incident
+
+    content = render(fmt, counted(), catalog.version, view.view_query(state))
+    return ViewExport(content, written, problems)
 
 
 def file_name(fmt: str, version: str, day: date) -> str:

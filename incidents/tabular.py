@@ -161,6 +161,7 @@ class RowRecords(Mapping[str, Incident]):
     grew by 6.7 MiB per 1,000 rows, never freed)."""
 
     CACHED = 256
+    CHUNK = 2_000
 
     def __init__(self, valid: pd.DataFrame, path: str = ""):
         self._table = valid
@@ -202,9 +203,13 @@ class RowRecords(Mapping[str, Incident]):
     def build(self, incident_id: str) -> tuple[Incident | None, list[Problem]]:
         """The full record, or why the row does not validate as ``row N: field: message``;
         nothing is cached."""
+        row = self._table.iloc[self._position[incident_id]].to_dict()
+        return self._validated(incident_id, row)
+
+    def _validated(self, incident_id: str, row: dict[str, object]) -> tuple[Incident | None, list[Problem]]:
         where = f"row {self.row_number(incident_id)}"
         try:
-            return self._row_incident(incident_id), []
+            return incident_from_row(row), []
         except ValidationError as error:
             problems = problems_from_validation(where, error)
         except (ValueError, TypeError) as error:  # JSON that does not parse, a number that is not
@@ -212,6 +217,19 @@ class RowRecords(Mapping[str, Incident]):
         with self._lock:
             self._invalid[incident_id] = problems
         return None, problems
+
+    def iter_build(self, incident_ids: Iterable[str], problems: list[Problem]) -> Iterator[Incident]:
+        """Records of many rows, converted to dicts a chunk at a time (one ``iloc`` per row
+        cost 260 us, a chunk's ``to_dict`` 65 us a row), validated and yielded one by one."""
+        ids = list(incident_ids)
+        for start in range(0, len(ids), self.CHUNK):
+            chunk = ids[start : start + self.CHUNK]
+            rows = self._table.iloc[[self._position[i] for i in chunk]].to_dict("records")
+            for incident_id, row in zip(chunk, rows, strict=True):
+                incident, row_problems = self._validated(incident_id, row)
+                problems.extend(row_problems)
+                if incident is not None:
+                    yield incident
 
     def known_invalid(self, incident_ids: Iterable[str]) -> list[Problem]:
         """Problems of the rows among ``incident_ids`` found invalid so far."""
@@ -229,7 +247,10 @@ class RowRecords(Mapping[str, Incident]):
 
     def check_all(self) -> list[Problem]:
         """Every row validated as a full record (``validate`` of a flat file), cached nowhere."""
-        return [problem for incident_id in self._position for problem in self.build(incident_id)[1]]
+        problems: list[Problem] = []
+        for _ in self.iter_build(self._position, problems):
+            pass
+        return problems
 
 
 def file_version(path: Path, valid_rows: int) -> str:

@@ -86,3 +86,14 @@ def test_opened_records_are_kept_in_a_bounded_cache_and_downloads_keep_none(fixt
     for incident_id in many["id"]:
         assert records[incident_id].id == incident_id
     assert len(records._cache) == RowRecords.CACHED < len(many)
+
+
+def test_the_dataset_signature_looks_at_the_files_at_most_once_per_interval(tmp_path):
+    from components.data import SIGNATURE_SECONDS, dataset_signature
+    from tests.factories import record, write_record
+
+    path = write_record(tmp_path, record())
+    first = dataset_signature(tmp_path, now=1000.0)
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # an edit
+    assert dataset_signature(tmp_path, now=1000.0 + SIGNATURE_SECONDS / 2) == first
+    assert dataset_signature(tmp_path, now=1000.0 + SIGNATURE_SECONDS) != first
