@@ -14,8 +14,14 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt $(VENV)/cff/.installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# cffconvert (CITATION.cff validation) needs an older jsonschema than the tests: its own venv.
+$(VENV)/cff/.installed: requirements-cff.txt
+	test -x $(VENV)/cff/bin/python || $(PYTHON) -m venv $(VENV)/cff
+	$(VENV)/cff/bin/python -m pip install --quiet -r requirements-cff.txt
 	touch $@
 
 setup: $(VENV)/.installed

@@ -12,6 +12,8 @@ from incidents import citation, export
 from incidents.model import Incident
 from incidents.view import ViewState
 
+BUTTONS = {"csv": "CSV", "geojson": "GeoJSON", "json": "JSON", "zip": "Data package"}
+
 
 def render_exports(build: Callable[[str], str | bytes], count: int, version: str, today: date, *, key: str) -> None:
     """``build(fmt)`` is called only when a download is clicked: building every record of a
@@ -23,7 +25,7 @@ def render_exports(build: Callable[[str], str | bytes], count: int, version: str
     for column, (fmt, mime) in zip(columns, export.FORMATS.items(), strict=True):
         with column:
             st.download_button(
-                fmt.upper() if fmt != "geojson" else "GeoJSON",
+                BUTTONS[fmt],
                 # Deferred: the file is built when clicked, not on every rerun.
                 data=lambda fmt=fmt: build(fmt),
                 file_name=export.file_name(fmt, version, today),
@@ -31,7 +33,12 @@ def render_exports(build: Callable[[str], str | bytes], count: int, version: str
                 key=f"{key}-{fmt}",
                 icon=":material/download:",
             )
-    text.caption("{} incidents, dataset version {}; CSV lists each source with its URL.", f"{count:,}", version)
+    text.caption(
+        "{} incidents, dataset version {}; CSV lists each source with its URL; the data package is the CSV "
+        "with its datapackage.json (fields, licence, sources).",
+        f"{count:,}",
+        version,
+    )
 
 
 def render_view_citation(state: ViewState, count: int, version: str, link: str, today: date) -> None:

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from incidents import export, safe_text
+from incidents import datapackage, export, safe_text
 from incidents.catalog import DATA_DIR, RECORD_SUFFIXES, data_path, load_catalog, record_files
 from incidents.geo import Gazetteer, geocode_online
 from incidents.model import record_schema
@@ -92,8 +92,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"no such dataset: {path}", file=sys.stderr)
         return 2
-    if args.format == "parquet" and args.output in (None, "-"):
-        print("parquet needs -o FILE", file=sys.stderr)
+    if args.format in BINARY_FORMATS and args.output in (None, "-"):
+        print(f"{args.format} needs -o FILE", file=sys.stderr)
         return 2
     catalog = load_catalog(path)
     if catalog.problems:
@@ -117,6 +117,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+BINARY_FORMATS = ("parquet", "zip")
+
+
 def _write(content: str | bytes, output: str | None) -> None:
     if output in (None, "-"):
         sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
@@ -124,6 +127,15 @@ def _write(content: str | bytes, output: str | None) -> None:
         Path(output).write_bytes(content)
     else:
         Path(output).write_text(content, encoding="utf-8")
+
+
+def cmd_datapackage(args: argparse.Namespace) -> int:
+    text = datapackage.dumps(datapackage.descriptor(args.path))
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -169,6 +181,11 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("-o", "--output", help="output file (default: standard output)")
     exporter.add_argument("--data", help="dataset folder or file (default: $INCIDENTS_DATA or the curated data)")
     exporter.set_defaults(run=cmd_export)
+
+    package = commands.add_parser("datapackage", help="write the Frictionless datapackage.json of the CSV export")
+    package.add_argument("--path", default=datapackage.CSV_PATH, help="the CSV file the package describes")
+    package.add_argument("-o", "--output", help="output file (default: standard output)")
+    package.set_defaults(run=cmd_datapackage)
 
     stats = commands.add_parser("stats", help="counts by region and type (the README's table)")
     stats.add_argument("--readme", help="rewrite the generated tables (counts, link keys) of this README")

@@ -9,17 +9,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from incidents import flat, safe_text, view
+from incidents import datapackage, flat, safe_text, view
 from incidents.catalog import Catalog
 from incidents.model import Incident
 from incidents.problems import Problem
 from incidents.view import ViewState
 
-FORMATS = {"csv": "text/csv", "geojson": "application/geo+json", "json": "application/json"}
+FORMATS = {
+    "csv": "text/csv",
+    "geojson": "application/geo+json",
+    "json": "application/json",
+    "zip": "application/zip",  # the CSV with its Frictionless datapackage.json
+}
 CLI_FORMATS = [*FORMATS, "parquet"]
 
 
@@ -64,9 +70,23 @@ def to_geojson(incidents: Iterable[Incident], version: str) -> str:
     return _document({"type": "FeatureCollection"}, "features", (to_feature(i, version) for i in incidents))
 
 
-def to_json(incidents: Iterable[Incident], version: str, query: str = "") -> str:
-    head = {"dataset": "Airspace Incident Atlas", "dataset_version": version, "query": query}
+def to_json(incidents: Iterable[Incident], version: str, query: str = "", created: date | None = None) -> str:
+    """Full records, with the metadata a CSV download carries in its datapackage.json."""
+    package = datapackage.descriptor(version=version, query=query, created=created)
+    head = {"dataset": "Airspace Incident Atlas", "dataset_version": version, "query": query, "package": package}
     return _document(head, "records", (incident.model_dump(mode="json") for incident in incidents))
+
+
+def to_zip(incidents: Iterable[Incident], version: str, query: str, day: date) -> bytes:
+    """A Frictionless data package: the CSV and its datapackage.json (fields, licence, sources,
+    dataset version and view), in one download."""
+    csv_name = file_name("csv", version, day)
+    package = datapackage.descriptor(csv_name, version=version, query=query, created=day)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(csv_name, to_csv(incidents))
+        archive.writestr("datapackage.json", datapackage.dumps(package))
+    return buffer.getvalue()
 
 
 def to_parquet(incidents: Iterable[Incident]) -> bytes:
@@ -75,15 +95,19 @@ def to_parquet(incidents: Iterable[Incident]) -> bytes:
     return buffer.getvalue()
 
 
-def render(fmt: str, incidents: Iterable[Incident], version: str, query: str = "") -> str | bytes:
+def render(
+    fmt: str, incidents: Iterable[Incident], version: str, query: str = "", day: date | None = None
+) -> str | bytes:
     if fmt == "parquet":
         return to_parquet(incidents)
+    if fmt == "zip":
+        return to_zip(incidents, version, query, day or date.today())
     if fmt == "csv":
         return to_csv(incidents)
     if fmt == "geojson":
         return to_geojson(incidents, version)
     if fmt == "json":
-        return to_json(incidents, version, query)
+        return to_json(incidents, version, query, day)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(CLI_FORMATS)}")
 
 
@@ -97,7 +121,7 @@ class ViewExport:
     problems: list[Problem]
 
 
-def export_view(catalog: Catalog, state: ViewState, fmt: str) -> ViewExport:
+def export_view(catalog: Catalog, state: ViewState, fmt: str, day: date | None = None) -> ViewExport:
     """The one export path, for the dashboard's downloads and ``python -m incidents export``:
     exactly the incidents ``view.apply`` keeps, in its order, less the invalid rows."""
     ids = view.apply(catalog.frame, state)["id"]
@@ -110,7 +134,7 @@ def export_view(catalog: Catalog, state: ViewState, fmt: str) -> ViewExport:
             written += 1
             yield incident
 
-    content = render(fmt, counted(), catalog.version, view.view_query(state))
+    content = render(fmt, counted(), catalog.version, view.view_query(state), day)
     return ViewExport(content, written, problems)
 
 
