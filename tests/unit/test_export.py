@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from datetime import date
 
 import pandas as pd
@@ -70,6 +71,11 @@ def test_empty_view_gives_a_valid_empty_file(fmt):
         assert text.startswith("id,title,date")
     elif fmt == "geojson":
         assert FeatureCollection.model_validate_json(text).features == []
+    elif fmt == "zip":
+        with zipfile.ZipFile(io.BytesIO(text)) as archive:
+            (csv_name,) = [name for name in archive.namelist() if name.endswith(".csv")]
+            assert pd.read_csv(io.BytesIO(archive.read(csv_name))).empty
+            assert json.loads(archive.read("datapackage.json"))["resources"][0]["path"] == csv_name
     else:
         assert json.loads(text)["records"] == []
 
