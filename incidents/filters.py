@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from incidents.geo import Gazetteer, haversine_km, resolve_place
 from incidents.labels import label
 from incidents.model import ID_PATTERN, is_actor_code, parse_iso_date
-from incidents.vocab import CATEGORIES, REGIONS, TYPES, VERIFICATION, vocabulary
+from incidents.vocab import CATEGORIES, REGIONS, TYPE_GROUPS, TYPES, VERIFICATION, vocabulary
 
 Mask = np.ndarray
 DEFAULT_RADIUS_KM = 300.0
@@ -222,6 +222,11 @@ def _in(column: str) -> Narrow:
     return lambda frame, codes, context: frame[column].isin(codes).to_numpy()
 
 
+def _types_of_groups(frame: pd.DataFrame, groups: tuple[str, ...], context: Context) -> Mask:
+    types = [code for code, entry in vocabulary(TYPES).entries.items() if entry.get("group") in groups]
+    return frame["type"].isin(types).to_numpy()
+
+
 def _any_code(column: str) -> Narrow:
     return lambda frame, codes, context: has_any(frame[column], codes)
 
@@ -302,6 +307,10 @@ PARAMS: tuple[Param, ...] = (
     Param("type", "types", vocab_code(TYPES), "incident types, repeated", "type=collision&type=shootdown",
           "Incident type", repeated=True, narrow=_in("type"), describe=_listed("types", "type", "types"),
           widget=_codes_widget("type", "type")),
+    Param("group", "groups", vocab_code(TYPE_GROUPS), "type groups, repeated: every type of each group",
+          "group=intercepts", "Type group", repeated=True, narrow=_types_of_groups,
+          describe=_listed("type groups", TYPE_GROUPS, "groups"), widget=_codes_widget(TYPE_GROUPS, TYPE_GROUPS),
+          help="Intercepts, violations, use of force, electronic: each includes all its types"),
     Param("region", "regions", vocab_code(REGIONS), "regions, repeated", "region=black-sea", "Region",
           repeated=True, narrow=_in("region"), describe=_listed("regions", "region", "regions"),
           widget=_codes_widget("region", "region")),

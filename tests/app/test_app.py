@@ -101,6 +101,13 @@ def test_widget_change_writes_codes_to_the_url(fixture_app):
     assert dict(app.query_params) == {"region": "syria", "type": "collision", "v": app_version(app)}
 
 
+def test_the_type_group_widget_narrows_the_view_and_writes_its_code(fixture_app):
+    app = fixture_app()
+    app.sidebar.multiselect(key="f_group").select("intercepts").run()
+    assert dict(app.query_params) == {"group": "intercepts", "v": app_version(app)}
+    assert sorted(table_ids(app)) == sorted(i for i in FIXTURE_IDS if i[11] in "abd")
+
+
 def test_unchanged_view_does_not_rewrite_the_url(fixture_app):
     app = fixture_app({"region": "syria"})
     app.run()

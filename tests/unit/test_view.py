@@ -22,6 +22,11 @@ FILTER_CASES = [
     ("?", FIXTURE_IDS),
     ("type=unsafe_intercept", [A, D]),
     ("type=unsafe_intercept&type=shootdown", [A, D, G]),
+    ("group=intercepts", [A, B, D]),  # a group includes every type of it
+    ("group=violations", [C, E, F]),
+    ("group=intercepts&group=use_of_force", [A, B, D, G]),
+    ("group=electronic", []),
+    ("group=intercepts&type=shootdown", []),  # different keys combine with AND
     ("region=black-sea", [A]),
     ("region=black-sea&region=syria", [A, B]),
     ("initiator=RU", [A, B, C, E]),
@@ -64,6 +69,8 @@ NOTICE_CASES = [
     ("type=dogfight", "type"),
     ("type=Collision", "type"),  # labels are not codes
     ("region=atlantis", "region"),
+    ("group=dogfights", "group"),
+    ("group=Intercepts", "group"),  # labels are not codes
     ("initiator=XX", "initiator"),
     ("target=Russia", "target"),
     ("verification=probably", "verification"),
@@ -138,6 +145,7 @@ def view_states(draw) -> ViewState:
         date_from=draw(st.one_of(st.none(), st.just(start))),
         date_to=draw(st.one_of(st.none(), st.just(end))),
         types=draw(codes_of("type")),
+        groups=draw(codes_of("type_groups")),
         regions=draw(codes_of("region")),
         initiators=tuple(draw(actor_codes)),
         targets=tuple(draw(actor_codes)),
@@ -162,3 +170,11 @@ def test_any_valid_state_survives_the_round_trip(state):
     assert parsed.state == state
     assert parse_view("?" + view_query(state)).state == state
     assert parse_view(view.view_params(state)).state == state
+
+
+def test_a_group_filter_is_described_by_its_label_in_a_citation():
+    from incidents.citation import describe_view
+
+    assert describe_view(parse_view("group=use_of_force&group=intercepts").state) == (
+        "type groups: Use of force, Intercepts"
+    )
