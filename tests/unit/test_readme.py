@@ -34,3 +34,18 @@ def test_counts_table_matches_the_data():
 def test_quickstart_is_the_two_make_commands():
     commands = re.findall(r"^(make \w+)", section("Quickstart"), flags=re.M)
     assert commands == ["make run", "make test"]
+
+
+def modules(package: str) -> list[str]:
+    root = Path(__file__).resolve().parents[2] / package
+    return sorted(path.name for path in root.glob("*.py") if path.name != "__init__.py")
+
+
+def test_the_development_map_names_every_module():
+    development = section("Development")
+    architecture = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for package in ("incidents", "components"):
+        for module in modules(package):
+            assert module in development, f"README Development map lacks {package}/{module}"
+            if module != "__main__.py":
+                assert module in architecture, f"docs/architecture.md lacks {package}/{module}"
