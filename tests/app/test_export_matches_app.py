@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
 
 from tests.app.conftest import table_ids
 from tests.app.test_app import as_params
-from tests.e2e.browser import ROOT
+from tests.unit.test_cli import run_cli
 
 QUERIES = [
     "",
@@ -27,10 +25,8 @@ QUERIES = [
 
 
 def exported_ids(fmt: str, query: str, data) -> list[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "incidents", "export", "--query", query, "--format", fmt, "--data", str(data)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
+    result = run_cli("export", "--query", query, "--format", fmt, "--data", str(data))
+    assert result.returncode == 0, result.stderr
     if fmt == "csv":
         return pd.read_csv(io.StringIO(result.stdout), dtype={"id": str})["id"].tolist()
     if fmt == "geojson":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -18,9 +20,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "incidents", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    """The CLI in this process (a subprocess per call cost a second of start-up each)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return subprocess.CompletedProcess(["python", "-m", "incidents", *args], code, out.getvalue(), err.getvalue())
+
+
+def test_the_module_entry_point_runs_the_cli():
+    result = subprocess.run(
+        [sys.executable, "-m", "incidents", "schema"], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["title"] == "Airspace Incident Atlas record"
 
 
 def test_validate_shipped_data_exits_0():
