@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from incidents import periods
 from incidents.geo import Gazetteer, haversine_km, resolve_place
 from incidents.labels import label
 from incidents.model import ID_PATTERN, is_actor_code, parse_iso_date
@@ -91,6 +92,7 @@ class Param:
     max_chars: int = DEFAULT_MAX_VALUE_CHARS
     requires: str | None = None  # written to a link only when this other key is set
     widget_key: str = ""
+    format: Callable[[Any], str] | None = None  # a value -> its URL text (default: str / isoformat)
 
     @property
     def session_key(self) -> str:
@@ -294,6 +296,20 @@ def _proximity(state: Any) -> str | None:
     return f"within {effective_radius(state):g} km of {state.near}" if state.near else None
 
 
+def _playback(state: Any) -> str | None:
+    if state.at is None:
+        return None
+    length = "cumulative" if state.span == periods.CUMULATIVE else f"a {state.span}-month window"
+    return f"map at {state.at:%B %Y} ({length})"
+
+
+def _compared(state: Any) -> str | None:
+    if len(state.compare) != 2:
+        return None
+    first, second = state.compare
+    return f"comparing {periods.format_period(first)} with {periods.format_period(second)}"
+
+
 def _codes_widget(options: str, labels: str) -> Widget:
     return Widget("multiselect", options=options, labels=labels)
 
@@ -339,6 +355,15 @@ PARAMS: tuple[Param, ...] = (
     Param("radius_km", "radius_km", radius, f"radius around `near` in km (default {DEFAULT_RADIUS_KM:g})",
           "radius_km=300", "Radius (km)", requires="near", widget_key="f_radius",
           widget=Widget("number", placeholder=f"{DEFAULT_RADIUS_KM:g}", minimum=1.0, maximum=MAX_RADIUS_KM, step=50.0)),
+    # Playback: the map shows the window at a month; the timeline marks it. Not a filter: the
+    # timeline and the table keep the whole view.
+    Param("at", "at", periods.parse_month, "playback position: the month the map shows (YYYY-MM)", "at=2023-07",
+          "Playback month", describe=_playback, format=lambda month: f"{month:%Y-%m}"),
+    Param("span", "span", periods.parse_span, "playback window in months ending at `at`, or `all` (cumulative)",
+          "span=3", "Playback window", default=1, requires="at", format=periods.format_span),
+    Param("compare", "compare", periods.parse_period,
+          "two periods to compare (a year, or YYYY-MM-DD..YYYY-MM-DD), repeated twice", "compare=2022&compare=2023",
+          "Compare periods", repeated=True, describe=_compared, format=periods.format_period),
     Param("incident", "incident", incident_id, "the open incident",
           "incident=2023-03-14-black-sea-su27-mq9-collision", "Open incident", widget_key="incident"),
     Param("color", "color", color, "colour-by field: " + ", ".join(COLOR_FIELDS), "color=initiator", "Colour by",

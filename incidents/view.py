@@ -224,7 +224,7 @@ def view_pairs(state: ViewState) -> list[tuple[str, str]]:
         if param.requires and not getattr(state, BY_KEY[param.requires].attribute):
             continue
         for item in value if isinstance(value, tuple) else [value]:
-            pairs.append((param.key, _format(item)))
+            pairs.append((param.key, param.format(item) if param.format else _format(item)))
     return pairs
 
 
