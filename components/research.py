@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -25,7 +26,7 @@ def render_exports(build: Callable[[str], str | bytes], count: int, version: str
             st.download_button(
                 fmt.upper() if fmt != "geojson" else "GeoJSON",
                 # Deferred: the file is built when clicked, not on every rerun.
-                data=lambda fmt=fmt: build(fmt),
+                data=partial(build, fmt),
                 file_name=export.file_name(fmt, version, today),
                 mime=mime,
                 key=f"{key}-{fmt}",
