@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast lint format validate setup dev-setup clean basemap screenshot browser bench
+.PHONY: run test test-fast lint typecheck format validate setup dev-setup clean basemap screenshot browser bench
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -34,6 +34,10 @@ lint: dev-setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
+# incidents/ strictly, components/ and app.py in mypy's default mode (pyproject.toml).
+typecheck: dev-setup
+	$(PY) -m mypy
+
 format: dev-setup
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
@@ -42,11 +46,11 @@ validate: setup
 	$(PY) -m incidents validate
 
 # Two workers, one test file each at a time, so a browser suite keeps its one app server.
-test: dev-setup lint
+test: dev-setup lint typecheck
 	$(PY) -m pytest -n 2 --dist loadfile
 
 # The inner loop: everything but the browser suite.
-test-fast: dev-setup lint
+test-fast: dev-setup lint typecheck
 	$(PY) -m pytest -n 2 --dist loadfile --ignore=tests/e2e
 
 # Debian's Chromium for the browser tests (never a downloaded browser); needs root.

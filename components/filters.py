@@ -75,7 +75,7 @@ def _number(param: Param) -> None:
 
 def _select(param: Param) -> None:
     st.divider()
-    st.selectbox(param.label, list(COLOR_FIELDS), format_func=COLOR_FIELDS.get, key=param.session_key)
+    st.selectbox(param.label, list(COLOR_FIELDS), format_func=COLOR_FIELDS.__getitem__, key=param.session_key)
 
 
 def render_filters(options: dict[str, list[str]]) -> str:

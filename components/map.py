@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ LINE_COLOUR = "#9AA5B1"
 
 @dataclass(frozen=True)
 class OpenIncident:
-    row: int
+    row: int | None  # None when the opened incident is not in the catalog frame
     title: str
     lat: float
     lon: float
@@ -42,7 +43,8 @@ class OpenIncident:
         if incident is None:
             return None
         location = incident.location
-        return cls(row, incident.title, location.lat, location.lon, location.radius_km)
+        # cast: a catalogued record is located (lat/lon filled from the gazetteer or required).
+        return cls(row, incident.title, cast(float, location.lat), cast(float, location.lon), location.radius_km)
 
 
 def served_static_url() -> str:

@@ -39,7 +39,8 @@ def category_index(frame: pd.DataFrame, field: str, mapping: dict[str, str]) -> 
     precomputed = f"{PRECOMPUTED_PREFIX}{field}"
     if precomputed in frame.columns:
         return frame[precomputed].to_numpy(), codes
-    index = pd.Index(list(mapping), dtype=object).get_indexer(frame[field].astype(object)).astype(np.int16)
+    # The stubs want an Index as get_indexer's target; pandas takes any array-like (here a Series).
+    index = pd.Index(list(mapping), dtype=object).get_indexer(frame[field].astype(object)).astype(np.int16)  # type: ignore[arg-type]
     index[index < 0] = len(codes) - 1
     return index, codes
 

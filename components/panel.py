@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import streamlit as st
 
 from components import text
@@ -40,7 +42,8 @@ def describe_location(incident: Incident, near: Place | None) -> str:
         airspace = label("airspace", location.airspace)
         text += f"; {airspace}" + (f" of {actor_label(location.country)}" if location.country else "")
     if near is not None:
-        distance = geodesic_km((near.lat, near.lon), (location.lat, location.lon))
+        # cast: a catalogued record is located (lat/lon filled from the gazetteer or required).
+        distance = geodesic_km((near.lat, near.lon), cast(tuple[float, float], (location.lat, location.lon)))
         text += f"; {distance:,.0f} km from {near.name}"
     return text
 

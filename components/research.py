@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -27,7 +28,7 @@ def render_exports(build: Callable[[str], str | bytes], count: int, version: str
             st.download_button(
                 BUTTONS[fmt],
                 # Deferred: the file is built when clicked, not on every rerun.
-                data=lambda fmt=fmt: build(fmt),
+                data=partial(build, fmt),
                 file_name=export.file_name(fmt, version, today),
                 mime=mime,
                 key=f"{key}-{fmt}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import pandas as pd
 import streamlit as st
@@ -55,11 +56,11 @@ def _apply(action: OpenRow | NarrowTo | None) -> bool:
     if isinstance(action, OpenRow):
         frame = current_catalog().frame
         if 0 <= action.row < len(frame):
-            open_incident(frame["id"].iat[action.row])
+            open_incident(cast(str, frame["id"].iat[action.row]))  # cast: ids are text
             return True
     elif isinstance(action, NarrowTo):
         if action.near:
-            set_proximity(action.near, action.radius_km)
+            set_proximity(action.near, cast(float, action.radius_km))  # cast: a map bin sets both
         if action.start:
             set_date_window(action.start, action.end)
         return True

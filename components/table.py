@@ -28,7 +28,7 @@ def _cells(frame: pd.DataFrame, shown: Shown) -> pd.Series:
 
 def table_frame(frame: pd.DataFrame, permalink) -> pd.DataFrame:
     """The permalink first, then the columns of the one flat-record spec (incidents.flat)."""
-    columns = {"id": [permalink(incident_id) for incident_id in frame["id"]]}
+    columns: dict[str, list[str] | pd.Series] = {"id": [permalink(incident_id) for incident_id in frame["id"]]}
     columns |= {shown.header: _cells(frame, shown) for shown in TABLE_COLUMNS}
     return pd.DataFrame(columns)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -110,7 +110,7 @@ def _record_files(paths: list[Path]) -> list[tuple[Path, Path | None]]:
 
 
 def load_catalog(
-    paths: Path | list[Path] = DATA_DIR, gazetteer: Gazetteer | None = None, known_ids: set[str] = frozenset()
+    paths: Path | list[Path] = DATA_DIR, gazetteer: Gazetteer | None = None, known_ids: Set[str] = frozenset()
 ) -> Catalog:
     """Read, validate and cross-check records: a folder of YAML records, or one file in the
     export format (CSV, Parquet, JSON, GeoJSON). ``known_ids`` are ids outside ``paths``
@@ -128,12 +128,12 @@ def load_catalog(
     return _catalog(results, gazetteer, known_ids)
 
 
-def _catalog(results: list[ReadResult], gazetteer: Gazetteer, known_ids: set[str]) -> Catalog:
+def _catalog(results: list[ReadResult], gazetteer: Gazetteer, known_ids: Set[str]) -> Catalog:
     problems = [problem for result in results for problem in result.problems]
     valid = [result for result in results if result.incident is not None]
     valid, cross_problems = _cross_check(valid, known_ids)
     valid, place_problems = _locate(valid, gazetteer)
-    records = {result.incident.id: result.incident for result in valid}
+    records = {_incident(result).id: _incident(result) for result in valid}
     return Catalog(
         frame=incident_frame(list(records.values())),
         records=records,
@@ -152,7 +152,7 @@ def _load_table(path: Path) -> Catalog:
     return Catalog(catalog_frame(valid), RowRecords(valid, shown), problems, file_version(path, len(valid)))
 
 
-def _load_documents(path: Path, gazetteer: Gazetteer, known_ids: set[str]) -> Catalog:
+def _load_documents(path: Path, gazetteer: Gazetteer, known_ids: Set[str]) -> Catalog:
     shown = _display(path)
     documents, problems = read_documents(path)
     results = []
@@ -167,6 +167,12 @@ def _load_documents(path: Path, gazetteer: Gazetteer, known_ids: set[str]) -> Ca
     return catalog
 
 
+def _incident(result: ReadResult) -> Incident:
+    """The record of a result that validated (``_catalog`` passes on only those)."""
+    assert result.incident is not None
+    return result.incident
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
@@ -174,12 +180,12 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _cross_check(results: list[ReadResult], known_ids: set[str]) -> tuple[list[ReadResult], list[Problem]]:
+def _cross_check(results: list[ReadResult], known_ids: Set[str]) -> tuple[list[ReadResult], list[Problem]]:
     problems: list[Problem] = []
     first_path: dict[str, str] = {}
     unique: list[ReadResult] = []
     for result in results:
-        incident = result.incident
+        incident = _incident(result)
         if incident.id in first_path:
             problems.append(Problem(result.path, "id", f"duplicate id, already used by {first_path[incident.id]}"))
             continue
@@ -194,7 +200,7 @@ def _cross_check(results: list[ReadResult], known_ids: set[str]) -> tuple[list[R
     ids = set(first_path) | set(known_ids)
     linked: list[ReadResult] = []
     for result in unique:
-        missing = [related for related in result.incident.related if related not in ids]
+        missing = [related for related in _incident(result).related if related not in ids]
         if missing:
             problems.append(Problem(result.path, "related", f"no incident with id {', '.join(missing)}"))
         else:
@@ -206,7 +212,7 @@ def _locate(results: list[ReadResult], gazetteer: Gazetteer) -> tuple[list[ReadR
     """Fill coordinates a record leaves out from the gazetteer (offline, never the network)."""
     located, problems = [], []
     for result in results:
-        location = result.incident.location
+        location = _incident(result).location
         if location.lat is not None:
             located.append(result)
             continue
@@ -225,12 +231,12 @@ def _locate(results: list[ReadResult], gazetteer: Gazetteer) -> tuple[list[ReadR
             update={"lat": place.lat, "lon": place.lon, "radius_km": location.radius_km or place.radius_km}
         )
         located.append(
-            ReadResult(result.path, result.incident.model_copy(update={"location": filled}), [], result.data)
+            ReadResult(result.path, _incident(result).model_copy(update={"location": filled}), [], result.data)
         )
     return located, problems
 
 
-def dataset_version(records) -> str:
+def dataset_version(records: Iterable[Incident]) -> str:
     """Short content hash of the valid records, independent of file order and formatting."""
     canonical = [record.model_dump(mode="json") for record in sorted(records, key=lambda r: r.id)]
     digest = hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode("utf-8"))

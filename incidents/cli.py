@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import cast
 
 from incidents import datapackage, export, safe_text
 from incidents.catalog import DATA_DIR, RECORD_SUFFIXES, data_path, load_catalog, record_files
@@ -53,6 +54,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
             result.data["location"]["name"]
             for result in (read_record(path) for path in record_files([Path(p) for p in args.paths] or [DATA_DIR]))
             if result.incident is not None
+            and result.data is not None
             and result.incident.location.lat is None
             and gazetteer.lookup(result.incident.location.name) is None
         }
@@ -76,7 +78,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
 def _query(args: argparse.Namespace) -> str:
     """The link to export: --query, or --query-file for links too long for a shell."""
     if not args.query_file:
-        return args.query
+        return cast(str, args.query)  # argparse attributes are Any; --query defaults to ""
     with open(args.query_file, encoding="utf-8") as handle:
         # Reading a little past the link limit is enough to refuse an oversized link.
         return handle.read(2 * MAX_LINK_CHARS).strip()
@@ -202,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        return cast(int, args.run(args))  # argparse attributes are Any; every run is a cmd_* -> int
     except Exception as error:
         print(f"error: {type(error).__name__}: {safe_text.clean(error, 300)}", file=sys.stderr)
         return 2

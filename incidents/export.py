@@ -10,9 +10,10 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from incidents import datapackage, flat, safe_text, view
 from incidents.catalog import Catalog
@@ -40,7 +41,7 @@ def to_csv(incidents: Iterable[Incident]) -> str:
     return buffer.getvalue()
 
 
-def to_feature(incident: Incident, version: str) -> dict:
+def to_feature(incident: Incident, version: str) -> dict[str, object]:
     properties = incident.model_dump(mode="json", exclude={"location"})
     location = incident.location.model_dump(mode="json")
     properties.update({f"location_{key}": value for key, value in location.items() if key not in {"lat", "lon"}})
@@ -52,13 +53,14 @@ def to_feature(incident: Incident, version: str) -> dict:
         # RFC 7946: longitude first. Precision of 5 decimals is ~1 m, far finer than any radius.
         "geometry": {
             "type": "Point",
-            "coordinates": [round(incident.location.lon, 5), round(incident.location.lat, 5)],
+            # cast: a catalogued record is located (lat/lon filled from the gazetteer or required).
+            "coordinates": [round(cast(float, incident.location.lon), 5), round(cast(float, incident.location.lat), 5)],
         },
         "properties": properties,
     }
 
 
-def _document(head: dict[str, object], key: str, items: Iterable[dict[str, object]]) -> str:
+def _document(head: Mapping[str, object], key: str, items: Iterable[dict[str, object]]) -> str:
     """A JSON object of ``head``'s members and then ``key``: [items], each item dumped as it
     comes, so a large view is never held as a list of records."""
     members = [f" {json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}" for name, value in head.items()]

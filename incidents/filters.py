@@ -186,8 +186,9 @@ def _literal(text: str) -> str:
     return "".join(char if char.isascii() and char.isalnum() else f"\\x{{{ord(char):x}}}" for char in text)
 
 
-def _matches(found: pa.ChunkedArray | pa.Array) -> Mask:
-    return np.asarray(pc.fill_null(found, False), dtype=bool)
+def _matches(found: pa.BooleanArray) -> Mask:
+    # The stubs want every fill_null argument of one type; pyarrow takes a Python fill value.
+    return np.asarray(pc.fill_null(found, False), dtype=bool)  # type: ignore[type-var]
 
 
 def has_any(column: pd.Series, codes: Sequence[str]) -> Mask:
@@ -246,12 +247,13 @@ def _ends_by(frame: pd.DataFrame, day: date, context: Context) -> Mask:
 def _platforms(frame: pd.DataFrame, wanted: tuple[str, ...], context: Context) -> Mask:
     categories = tuple(p for p in wanted if p in vocabulary(CATEGORIES))
     names = tuple(p.casefold() for p in wanted if p not in vocabulary(CATEGORIES))
-    return has_any(frame["categories"], categories) | has_name(frame["platforms"], names)
+    mask: Mask = has_any(frame["categories"], categories) | has_name(frame["platforms"], names)  # numpy: `|` is Any
+    return mask
 
 
 def _all_words(frame: pd.DataFrame, q: str, context: Context) -> Mask:
     text = pa.array(frame["search_text"], type=pa.string())
-    mask = np.ones(len(frame), dtype=bool)
+    mask: Mask = np.ones(len(frame), dtype=bool)
     for word in search_words(q):
         mask &= _matches(pc.match_substring(text, word))
     return mask

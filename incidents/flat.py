@@ -10,9 +10,9 @@ actors' values share one cell (" | ").
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -160,12 +160,12 @@ def split(text: object) -> list[str]:
     return [part for part in str(text or "").split(SEPARATOR) if part]
 
 
-def incident_from_row(row: Mapping[str, object]) -> Incident:
+def incident_from_row(row: Mapping[Hashable, object]) -> Incident:
     """The full record of one flat row (raises pydantic's ValidationError, or ValueError for
     JSON that does not parse)."""
     value = {name: _none_if_blank(row.get(name)) for name in NAMES}
-    number = lambda name: float(value[name]) if value[name] is not None else None  # type: ignore[arg-type]  # noqa: E731
-    count = lambda name: int(float(value[name])) if value[name] is not None else None  # type: ignore[arg-type]  # noqa: E731
+    number: Callable[[str], float | None] = lambda name: float(value[name]) if value[name] is not None else None  # type: ignore[arg-type]  # noqa: E731
+    count: Callable[[str], int | None] = lambda name: int(float(value[name])) if value[name] is not None else None  # type: ignore[arg-type]  # noqa: E731
     data = {
         "id": value["id"], "title": value["title"], "date": value["date"],
         "date_precision": value["date_precision"] or "day", "end_date": value["end_date"],
@@ -238,16 +238,19 @@ def _blank_to_none(values: pd.Series) -> pd.Series:
     return values.replace("", None)
 
 
-def _numbers(values: pd.Series, dtype: str) -> pd.Series:
+def _numbers(values: pd.Series, dtype: Literal["float64", "Int64"]) -> pd.Series:
     return pd.to_numeric(_blank_to_none(values), errors="coerce").astype(dtype)
 
 
 def _search_text(frame: pd.DataFrame, platforms: pd.Series, tags: pd.Series) -> pd.Series:
-    words = lambda column: column.fillna("").astype(str).str.replace(SEPARATOR, " ", regex=False)  # noqa: E731
+    def words(column: pd.Series) -> pd.Series:
+        return column.fillna("").astype(str).str.replace(SEPARATOR, " ", regex=False)
+
     text = (frame["title"] + " " + frame["summary"] + " " + frame["location_name"].fillna("") + " "
             + words(platforms) + " " + words(tags))  # fmt: skip
     # pyarrow's RE2 directly: pandas falls back to Python's re (per row) for this pattern.
-    collapsed = pc.utf8_trim_whitespace(pc.replace_substring_regex(pa.array(text), r"\s+", " "))
+    strings = cast(pa.StringArray | pa.LargeStringArray, pa.array(text))  # the stubs read a Series as booleans
+    collapsed = pc.utf8_trim_whitespace(pc.replace_substring_regex(strings, r"\s+", " "))
     return pd.Series(collapsed, index=frame.index, dtype="str").str.casefold()
 
 

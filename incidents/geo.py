@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import yaml
@@ -88,7 +89,7 @@ def _bundled_cities() -> dict[str, Place]:
     return index
 
 
-def geocode_online(names: list[str], gazetteer: Gazetteer, geocode: Callable | None = None) -> list[str]:
+def geocode_online(names: list[str], gazetteer: Gazetteer, geocode: Callable[[str], Any] | None = None) -> list[str]:
     """Look names up with Nominatim (rate-limited), add hits to the gazetteer, return misses."""
     if geocode is None:
         from geopy.extra.rate_limiter import RateLimiter
@@ -130,12 +131,14 @@ def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> 
     dphi = phi2 - phi1
     dlambda = np.radians(lons) - np.radians(lon)
     a = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    # Annotated: numpy types ufuncs of Python floats as Any.
+    distances: np.ndarray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    return distances
 
 
 def geodesic_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Distance on the WGS-84 ellipsoid, for the single distances shown to people."""
-    return geodesic(a, b).km
+    return cast(float, geodesic(a, b).km)  # geopy is untyped
 
 
 def geodesic_circle(lat: float, lon: float, radius_km: float, points: int = 73) -> tuple[list[float], list[float]]:

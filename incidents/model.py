@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import pycountry
 from pydantic import (
@@ -70,7 +70,7 @@ def _utc_time(value: str) -> str:
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
-def _in_vocabulary(name: str):
+def _in_vocabulary(name: str) -> AfterValidator:
     def check(code: str) -> str:
         vocab = vocabulary(name)
         if code not in vocab:
@@ -285,7 +285,7 @@ class Incident(Strict):
         return [actor for actor in self.actors if actor.role == Role.target]
 
 
-def record_schema() -> dict:
+def record_schema() -> dict[str, Any]:
     schema = Incident.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Airspace Incident Atlas record"

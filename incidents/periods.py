@@ -35,17 +35,16 @@ class Window:
 # --- snapping -------------------------------------------------------------------------------
 
 
-def _timestamp(value: object) -> pd.Timestamp:
-    return pd.Timestamp(value)  # accepts plotly's "2023-07-01 12:00:00.0000" and datetimes
+Instant = str | date | pd.Timestamp  # plotly sends "2023-07-01 12:00:00.0000"
 
 
-def snap(x0: object, x1: object) -> tuple[date, date]:
+def snap(x0: Instant, x1: Instant) -> tuple[date, date]:
     """The whole days a dragged or zoomed range covers, inclusive at both ends.
 
     A day's marker stands at its midnight, so a day belongs to the range when its midnight
     lies inside it: dragging from just before the 1 July marker to just after the 31 July
     marker gives 1-31 July. A range inside one day gives that day."""
-    start, end = sorted([_timestamp(x0), _timestamp(x1)])
+    start, end = sorted([pd.Timestamp(x0), pd.Timestamp(x1)])
     first = start.ceil("D")
     last = end.floor("D")
     if last < first:  # no midnight inside: the day the range sits in
@@ -184,4 +183,5 @@ def compare(frame: pd.DataFrame, first: Window, second: Window, column: str) -> 
     table["difference"] = table["second"] - table["first"]
     table = table.loc[(table["first"] + table["second"]).sort_values(ascending=False, kind="stable").index]
     table.index.name = column
-    return table.reset_index()
+    result: pd.DataFrame = table.reset_index()
+    return result

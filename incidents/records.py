@@ -10,7 +10,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import yaml
 from pydantic import ValidationError
@@ -37,23 +37,25 @@ class RecordLoader(yaml.SafeLoader):
     never needs them and nested aliases ("billion laughs") explode when traversed.
     """
 
-    yaml_implicit_resolvers: ClassVar[dict] = {
+    # PyYAML reads and extends this per class (add_implicit_resolver is a classmethod); the
+    # stubs declare it an instance variable.
+    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {  # type: ignore[misc]
         first: [(tag, regexp) for tag, regexp in resolvers if tag not in {TIMESTAMP, BOOL}]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
     depth = 0
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # the stubs leave peek_event unannotated
             raise yaml.composer.ComposerError(
                 None, None, "YAML aliases (*name) are not allowed in records", event.start_mark
             )
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]  # as above
                 raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
             return super().compose_node(parent, index)
         finally:
@@ -68,7 +70,7 @@ class ReadResult:
     path: str
     incident: Incident | None
     problems: list[Problem]
-    data: dict | None = None
+    data: dict[str, Any] | None = None  # the record as parsed YAML
 
 
 def refuse_special_file(path: Path, root: Path | None = None) -> str | None:

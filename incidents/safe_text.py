@@ -12,6 +12,7 @@ import html
 import re
 import string
 import unicodedata
+from typing import cast
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
@@ -105,14 +106,17 @@ def hover_series(values: pd.Series, limit: int = HOVER_CHARS) -> pd.Series:
     return pd.Series(text.to_pylist(), index=values.index, dtype=object)
 
 
-def _clean_array(values: pd.Series, limit: int) -> pa.Array:
+def _clean_array(values: pd.Series, limit: int) -> pa.StringArray:
     text = pa.array(values.fillna("").astype(str).to_numpy(dtype=object), type=pa.string())
     text = pc.utf8_slice_codeunits(text, 0, 4 * limit)
     text = pc.replace_substring_regex(text, r"\p{Cf}", "")
     text = pc.replace_substring_regex(text, r"[\p{Cc}\p{Co}\p{Cs}\p{Z}\s\x{85}]+", " ")
     text = pc.utf8_trim_whitespace(text)
     head = pc.utf8_rtrim_whitespace(pc.utf8_slice_codeunits(text, 0, max(limit - 1, 0)))
-    return pc.if_else(pc.greater(pc.utf8_length(text), limit), pc.binary_join_element_wise(head, ELLIPSIS, ""), text)
+    # The stubs take no Python scalars in greater() and binary_join_element_wise(); pyarrow does.
+    too_long = pc.greater(pc.utf8_length(text), limit)  # type: ignore[call-overload]
+    shortened = pc.binary_join_element_wise(head, ELLIPSIS, "")  # type: ignore[call-overload]
+    return cast(pa.StringArray, pc.if_else(too_long, shortened, text))  # Any: from the two calls above
 
 
 def web_url(url: object) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -24,7 +26,8 @@ def counts_markdown(frame: pd.DataFrame) -> str:
     header = ["Region", *(label("type", code) for code in table.columns), "Total"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for region, row in table.iterrows():
-        cells = [label("region", region), *(str(n) if n else "" for n in row), str(row.sum())]
+        # cast: the index holds the region codes (text).
+        cells = [label("region", cast(str, region)), *(str(n) if n else "" for n in row), str(row.sum())]
         lines.append("| " + " | ".join(cells) + " |")
     totals = ["**Total**", *(str(n) for n in table.sum()), f"**{int(table.values.sum())}**"]
     lines.append("| " + " | ".join(totals) + " |")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from incidents.flat import NAMES, typed
@@ -67,7 +69,8 @@ def _hotspots() -> dict[str, np.ndarray]:
     from incidents.catalog import load_catalog
 
     frame = load_catalog().frame
-    return {region: group[["lat", "lon"]].to_numpy() for region, group in frame.groupby("region")}
+    # cast: the group keys are the region codes (text).
+    return {cast(str, region): group[["lat", "lon"]].to_numpy() for region, group in frame.groupby("region")}
 
 
 def _positions(rng: np.random.Generator, regions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -101,7 +104,7 @@ def synthetic_table(n: int, seed: int = 1) -> pd.DataFrame:
     target_category = np.array(CATEGORY_LIST, dtype=object)[rng.integers(len(CATEGORY_LIST), size=n)]
     initiator_platform = _pick(rng, [PLATFORMS[c] for c in initiator_category])
     target_platform = _pick(rng, [PLATFORMS[c] for c in target_category])
-    numbers = np.char.zfill(np.arange(n).astype(str), 7)
+    numbers: npt.NDArray[np.str_] = np.char.zfill(np.arange(n).astype(str), 7)
     ids = np.char.add(np.char.add(dates.astype(str), "-synthetic-"), numbers)
     urls = np.char.add("https://example.org/synthetic/", numbers)
     table = pd.DataFrame({column: "" for column in NAMES}, index=range(n))

@@ -13,8 +13,9 @@ import json
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any, SupportsInt, cast
 
 import numpy as np
 import pandas as pd
@@ -48,7 +49,7 @@ def read_table(path: Path) -> pd.DataFrame:
         return pd.read_parquet(path)
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     # Undo the export's formula guard (incidents.safe_text.csv_cell): one leading quote.
-    return table.apply(lambda column: column.str.removeprefix("'"))
+    return cast(pd.DataFrame, table.apply(lambda column: column.str.removeprefix("'")))  # the stubs: Any
 
 
 def _text(table: pd.DataFrame, column: str) -> pd.Series:
@@ -69,8 +70,9 @@ class RowChecks:
             return
         self.bad |= mask
         rows = np.flatnonzero(mask)
+        # ROW holds row numbers; the stubs' scalar union for iat also has bytes.
         examples = ", ".join(
-            f"row {self.table[ROW].iat[row]} ({self.table['id'].iat[row] if 'id' in self.table else '?'}: "
+            f"row {self.table[ROW].iat[row]} ({self.table['id'].iat[row] if 'id' in self.table else '?'}: "  # type: ignore[str-bytes-safe]
             f"{str(self.table[column].iat[row])[:40]!r})"
             for row in rows[:EXAMPLES]
         )
@@ -198,7 +200,8 @@ class RowRecords(Mapping[str, Incident]):
     def row_number(self, incident_id: str) -> int:
         """The row a spreadsheet shows for this incident (the header is row 1)."""
         position = self._position[incident_id]
-        return int(self._table[ROW].iat[position]) if ROW in self._table else position + 2
+        # cast: ROW holds row numbers (numpy integers); the stubs' scalar union also has dates and bytes.
+        return int(cast(SupportsInt, self._table[ROW].iat[position])) if ROW in self._table else position + 2
 
     def build(self, incident_id: str) -> tuple[Incident | None, list[Problem]]:
         """The full record, or why the row does not validate as ``row N: field: message``;
@@ -206,7 +209,7 @@ class RowRecords(Mapping[str, Incident]):
         row = self._table.iloc[self._position[incident_id]].to_dict()
         return self._validated(incident_id, row)
 
-    def _validated(self, incident_id: str, row: dict[str, object]) -> tuple[Incident | None, list[Problem]]:
+    def _validated(self, incident_id: str, row: Mapping[Hashable, object]) -> tuple[Incident | None, list[Problem]]:
         where = f"row {self.row_number(incident_id)}"
         try:
             return incident_from_row(row), []
@@ -281,7 +284,7 @@ def _depth(value: object, limit: int) -> int:
     return deepest
 
 
-def read_documents(path: Path) -> tuple[list[dict], list[Problem]]:
+def read_documents(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Records of a JSON export (``records``) or a GeoJSON export (features' properties)."""
     shown = str(path)
     size = path.stat().st_size
@@ -304,7 +307,7 @@ def read_documents(path: Path) -> tuple[list[dict], list[Problem]]:
     return [], [Problem(shown, "(file)", "expected a JSON export (with records) or a GeoJSON FeatureCollection")]
 
 
-def _mappings(items: list, shown: str) -> tuple[list[dict], list[Problem]]:
+def _mappings(items: list[object], shown: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     records, problems = [], []
     for number, item in enumerate(items, start=1):
         if isinstance(item, dict):
@@ -320,13 +323,16 @@ def _point(geometry: object) -> tuple[float, float] | str:
         kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
         return f"geometry is {kind!r}, not a Point"
     coordinates = geometry.get("coordinates")
-    valid = isinstance(coordinates, list) and len(coordinates) >= 2
-    if not valid or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coordinates[:2]):
+    if (
+        not isinstance(coordinates, list)
+        or len(coordinates) < 2
+        or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coordinates[:2])
+    ):
         return "coordinates are not [longitude, latitude] numbers"
     return float(coordinates[0]), float(coordinates[1])
 
 
-def _features(features: object, shown: str) -> tuple[list[dict], list[Problem]]:
+def _features(features: object, shown: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     if not isinstance(features, list):
         return [], [Problem(shown, "features", "is not a list of features")]
     records, problems = [], []

@@ -180,7 +180,7 @@ def parse_view(query: str | Mapping[str, str | list[str]], gazetteer: Gazetteer 
             continue
         attribute = param.attribute
         if param.repeated:
-            existing = values.setdefault(attribute, [])
+            existing = cast(list[object], values.setdefault(attribute, []))  # a repeated key collects a list
             if len(existing) >= MAX_REPEATED:
                 notices.append(Notice(key, raw, f"is more than {MAX_REPEATED} values for one key"))
             elif value not in existing:

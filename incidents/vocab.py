@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any, cast
 
 import yaml
 
@@ -18,7 +19,7 @@ VOCAB_DIR = Path(__file__).parent / "vocab"
 @dataclass(frozen=True)
 class Vocabulary:
     name: str
-    entries: dict[str, dict]
+    entries: dict[str, dict[str, Any]]  # code -> its fields as written in the YAML file
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -29,7 +30,7 @@ class Vocabulary:
 
     def label(self, code: str) -> str:
         entry = self.entries.get(code)
-        return entry["label"] if entry else code
+        return cast(str, entry["label"]) if entry else code  # every entry has a text label
 
     def describe(self) -> str:
         return ", ".join(self.codes)
