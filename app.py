@@ -1,23 +1,26 @@
 """Airspace Incident Atlas: composition only (docs/architecture.md, "Layers").
 
-Read the view from the URL, load the data, filter it, hand the frame to the components,
-write the view back to the URL.
+Read the view from the URL, load the data, filter it, hand the frames to the components,
+write the view back to the URL. The layout (docs/architecture.md, "Layout"): the count, then
+map and timeline in the wide column with the incident panel beside them, so opening an
+incident never pushes the timeline down; overview, comparison, table and downloads below.
 """
 
 from datetime import date
 
 import streamlit as st
 
-from components import notices, research, selection, text, url_state
+from components import compare, notices, playback, research, selection, text, url_state, window
 from components.data import current_catalog
 from components.filters import render_filters
 from components.map import OpenIncident, render_map
-from components.overview import render_overview
+from components.overview import render_count, render_overview
 from components.palette import colour_map
 from components.panel import render_incident_panel
 from components.table import render_table, shown_rows
 from components.timeline import render_timeline
 from incidents import export, view
+from incidents.periods import Window
 
 st.set_page_config(page_title="Airspace Incident Atlas", page_icon="✈️", layout="wide")
 
@@ -31,8 +34,12 @@ frame = view.apply(catalog.frame, state)
 links = url_state.Links(state)
 near = view.proximity_place(state)
 
-text.title("Airspace Incident Atlas")
-text.caption("Curated, sourced military airspace incidents · dataset version {}", catalog.version)
+heading, count = st.columns([3, 1], vertical_alignment="bottom")
+with heading:
+    text.title("Airspace Incident Atlas")
+    text.caption("Curated, sourced military airspace incidents · dataset version {}", catalog.version)
+with count:
+    render_count(frame, len(catalog.frame))
 notices.render_link_notices(link_notices)
 notices.render_version_notice(seeded.version, catalog.version)
 notices.render_data_quality(catalog.problems, catalog.rejected_files)
@@ -45,24 +52,47 @@ if state.incident and opened is None:
     notices.render_missing_incident(state.incident, record_problems)
 open_row = view.row_of(catalog.frame, state.incident)
 colours = colour_map(state.color, catalog.frame)
+first, last = (frame["date"].min().date(), frame["end"].max().date()) if len(frame) else (None, None)
 
-render_overview(frame, len(catalog.frame), state.color, colours, key="overview")
 if frame.empty:
     notices.render_empty_state(state.active_filters())
 
-map_column, panel_column = st.columns([3, 2])
-with map_column:
+
+def map_and_timeline() -> None:
+    """Redrawn alone at each playback step (components/playback.py)."""
+    at = playback.position(first, last) if first and last else None
+    shown = state.replace(at=at)
+    playing = view.playback_frame(frame, shown)
     render_map(
-        frame,
+        playing,
         state.color,
         colours,
         key="map",
         on_select=lambda: selection.open_selected_point("map"),
         open_incident=OpenIncident.of(opened, open_row),
         basemap=basemap,
-        view_key=view.view_query(state.without_incident()),
+        view_key=view.view_query(state.without_incident().replace(at=None)),
+        fit_to=frame,
     )
-with panel_column:
+    render_timeline(
+        frame,
+        state.color,
+        colours,
+        key="timeline",
+        on_select=lambda: selection.timeline_selected("timeline"),
+        open_row=open_row,
+        window=Window(state.date_from, state.date_to),
+        playing=view.playback_window(shown),
+        series_rows=view.series_rows(catalog.frame, opened),
+    )
+
+
+views, panel = st.columns([3, 2])
+with views:
+    playback.run(map_and_timeline)
+    window.render_window_controls(catalog.frame["date"], catalog.frame["end"], date.today())
+    playback.render_controls(first, last, extra=window.render_shown_button)
+with panel:
     if opened:
         render_incident_panel(
             opened,
@@ -75,13 +105,11 @@ with panel_column:
     else:
         text.info("Click an incident on the map, the timeline or the table to read it with its sources.")
 
-render_timeline(
-    frame,
-    state.color,
-    colours,
-    key="timeline",
-    on_select=lambda: selection.timeline_selected("timeline"),
-    open_row=open_row,
+render_overview(
+    frame, state.color, colours, key="overview", on_month=lambda: selection.open_selected_point("overview-monthly")
+)
+compare.render_comparison(
+    sorted(catalog.frame["date"].dt.year.unique().tolist()), view.comparison(catalog.frame, state), state.compare
 )
 text.subheader("Incidents")
 table_rows = shown_rows(frame)

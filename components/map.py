@@ -20,6 +20,9 @@ from incidents.model import Incident
 # Above this many visible incidents the map draws binned counts instead of points: the
 # browser, not the server, is the bottleneck at scale (docs/architecture.md, "Size thresholds").
 MAP_POINT_LIMIT = 5_000
+# Tall enough to read a region, short enough that the timeline's lanes fit below it on a
+# 1440x900 screen (docs/architecture.md, "Layout").
+MAP_HEIGHT = 340
 
 BASEMAPS = {
     "offline": "Built-in (offline)",
@@ -183,17 +186,25 @@ def build_map_figure(
     basemap: str = "offline",
     static_url: str = "app/static",
     view_key: str = "",
+    *,
+    fit_to: pd.DataFrame | None = None,
+    height: int = MAP_HEIGHT,
 ) -> go.Figure:
+    """``fit_to``: the incidents the view fits (default: those drawn). Playback draws one
+    window at a time but keeps the view fitted to the whole filtered set, so it does not jump."""
     traces = [_binned_trace(frame)] if is_binned(frame) else _category_traces(frame, field, colours)
+    fitted = frame if fit_to is None else fit_to
     figure = go.Figure(traces)
     if open_incident is not None:
         figure.add_traces(_open_incident_traces(open_incident))
     style = "white-bg" if basemap == "offline" else basemap
     figure.update_layout(
-        map={"style": style, **fit_view(frame["lat"].to_numpy(), frame["lon"].to_numpy())},
+        map={"style": style, **fit_view(fitted["lat"].to_numpy(), fitted["lon"].to_numpy(), height_px=height)},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        height=620,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0},
+        height=height,
+        # The timeline's lanes below are the legend (same field, same colours): a legend here
+        # took 100 px that the first screen needs for the lanes.
+        showlegend=False,
         # Same filters -> same uirevision -> plotly keeps the user's pan and zoom; new
         # filters -> the view refits to the filtered incidents.
         uirevision=view_key,
@@ -214,6 +225,7 @@ def render_map(
     open_incident: OpenIncident | None = None,
     basemap: str = "offline",
     view_key: str = "",
+    fit_to: pd.DataFrame | None = None,
 ) -> None:
     if is_binned(frame):
         text.caption(
@@ -221,7 +233,7 @@ def render_map(
             "shows counts per grid cell. Click a cell, or narrow the filters, to see single incidents."
         )
     st.plotly_chart(
-        build_map_figure(frame, field, colours, open_incident, basemap, served_static_url(), view_key),
+        build_map_figure(frame, field, colours, open_incident, basemap, served_static_url(), view_key, fit_to=fit_to),
         key=key,
         on_select=on_select,
         selection_mode=("points",),

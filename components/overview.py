@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components import text, timeaxis
 from components.palette import OTHER_COLOUR, category_index, category_label
 from incidents.labels import codes, label
 from incidents.stats import counts_by_month
@@ -40,33 +41,46 @@ def monthly_counts(
 
 
 def build_monthly_figure(frame: pd.DataFrame, field: str, colours: dict[str, str]) -> go.Figure:
+    """Stacked bars per month. Each bar spans its month and carries the month ("YYYY-MM") as
+    customdata, so a click narrows the view to that month (components/selection.py)."""
     months, codes, counts = monthly_counts(frame, field, colours)
     figure = go.Figure()
+    labels = np.datetime_as_string(months, unit="M")
     for position, code in enumerate(codes):
         if counts[position].any():
             figure.add_trace(
                 go.Bar(
                     x=months.astype("datetime64[D]"),
                     y=counts[position],
+                    customdata=labels,
+                    xperiod="M1",
+                    xperiodalignment="middle",
                     name=category_label(field, code),
                     marker_color=colours.get(code, OTHER_COLOUR),
                     hovertemplate="%{x|%b %Y}: %{y}<extra>%{fullData.name}</extra>",
                 )
             )
+    layout_range = timeaxis.month_range(months[0].astype(object), months[-1].astype(object)) if len(months) else None
     figure.update_layout(
         barmode="stack",
-        height=260,
+        height=240,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"type": "date"},
-        yaxis={"title": "incidents per month"},
-        legend={"orientation": "h", "y": -0.2},
+        xaxis=timeaxis.monthly_axis(layout_range) if layout_range else {"type": "date"},
+        yaxis={"title": "incidents per month", "fixedrange": True, "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.25},
         plot_bgcolor="white",
+        clickmode="event+select",
+        dragmode=False,
     )
     return figure
 
 
-def render_overview(frame: pd.DataFrame, total: int, field: str, colours: dict[str, str], *, key: str) -> None:
+def render_count(frame: pd.DataFrame, total: int) -> None:
     st.metric("Incidents shown", f"{len(frame):,} of {total:,}")
+
+
+def render_overview(frame: pd.DataFrame, field: str, colours: dict[str, str], *, key: str, on_month) -> None:
+    """Counts by type and per month; a click on a month narrows the view to it."""
     if frame.empty:
         return
     left, right = st.columns([1, 2])
@@ -74,5 +88,10 @@ def render_overview(frame: pd.DataFrame, total: int, field: str, colours: dict[s
         st.plotly_chart(build_type_counts_figure(frame), key=f"{key}-types", config={"displayModeBar": False})
     with right:
         st.plotly_chart(
-            build_monthly_figure(frame, field, colours), key=f"{key}-monthly", config={"displayModeBar": False}
+            build_monthly_figure(frame, field, colours),
+            key=f"{key}-monthly",
+            on_select=on_month,
+            selection_mode="points",
+            config={"displayModeBar": False},
         )
+        text.caption("Click a month to narrow the view to it.")

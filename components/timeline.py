@@ -11,12 +11,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import text
+from components import text, timeaxis
 from components.palette import OTHER_COLOUR, category_index, category_label, hover_labels
+from incidents.periods import Window
 from incidents.stats import counts_by_month
 
 # Above this many incidents the timeline shows monthly counts per lane instead of markers.
 TIMELINE_POINT_LIMIT = 3_000
+LANE_PX = 20
+SERIES_COLOUR = "#D55E00"
 
 
 def is_binned(frame: pd.DataFrame) -> bool:
@@ -95,7 +98,7 @@ def _lane_traces(frame: pd.DataFrame, in_lane: np.ndarray, lane: str, colour: st
             mode="markers",
             marker={
                 "color": colour,
-                "size": 10,
+                "size": 9,
                 "symbol": np.where(precise, "circle", "circle-open"),
                 "line": {"width": 1.5, "color": colour},
             },
@@ -106,7 +109,60 @@ def _lane_traces(frame: pd.DataFrame, in_lane: np.ndarray, lane: str, colour: st
     return traces
 
 
-def build_timeline_figure(frame: pd.DataFrame, field: str, colours: dict[str, str], open_row: int | None = None):
+def _axis_range(frame: pd.DataFrame, window: Window | None) -> tuple[str, str]:
+    """The dates first shown: the date window if it has both ends, else the data's span."""
+    if window is not None and window.start is not None and window.end is not None:
+        return timeaxis.window_range(window.start, window.end)
+    if frame.empty:
+        today = pd.Timestamp.today().date()
+        return timeaxis.padded_range(today, today)
+    first = window.start if window is not None and window.start else frame["date"].min().date()
+    last = window.end if window is not None and window.end else frame["end"].max().date()
+    return timeaxis.padded_range(first, last)
+
+
+def _series_trace(frame: pd.DataFrame, index: np.ndarray, labels: list[str], rows: list[int]) -> go.Scatter | None:
+    """Rings on the other members of the open incident's series, joined in date order."""
+    members = frame["row"].isin(rows).to_numpy()
+    if not members.any():
+        return None
+    lanes = [labels[position] for position in index[members]]
+    return go.Scatter(
+        x=frame["date"][members],
+        y=lanes,
+        customdata=frame["row"][members].to_numpy(dtype=np.int32),
+        mode="markers",
+        marker={"size": 17, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": SERIES_COLOUR}},
+        hovertext=hover_labels(frame[members]),
+        hoverinfo="text",
+        name="Same series",
+        showlegend=False,
+    )
+
+
+def _window_band(window: Window) -> dict:
+    """The playback window, shaded behind the lanes."""
+    start = window.start.isoformat() if window.start else None
+    end = (pd.Timestamp(window.end) + pd.Timedelta(days=1)).isoformat() if window.end else None
+    return {
+        "type": "rect", "xref": "x", "yref": "paper", "x0": start or "1900-01-01", "x1": end, "y0": 0, "y1": 1,
+        "fillcolor": "rgba(0, 114, 178, 0.12)", "line": {"width": 1, "color": "rgba(0, 114, 178, 0.6)"},
+        "layer": "below",
+    }  # fmt: skip
+
+
+def build_timeline_figure(
+    frame: pd.DataFrame,
+    field: str,
+    colours: dict[str, str],
+    open_row: int | None = None,
+    *,
+    window: Window | None = None,
+    playing: Window | None = None,
+    series_rows: list[int] | None = None,
+):
+    """Lanes by the colour-by field, zoomable along time only: the lanes (y) never zoom, so
+    every lane keeps its label at every zoom."""
     index, codes = category_index(frame, field, colours)
     labels = [category_label(field, code) for code in codes]
     present = np.unique(index).tolist()
@@ -131,42 +187,62 @@ def build_timeline_figure(frame: pd.DataFrame, field: str, colours: dict[str, st
                 showlegend=False,
             )
         )
+    series = _series_trace(frame, index, labels, series_rows or [])
+    if series is not None:
+        figure.add_trace(series)
     lanes = [labels[position] for position in present]
     figure.update_layout(
-        height=max(220, 60 + 34 * len(lanes)),
-        margin={"l": 10, "r": 10, "t": 10, "b": 30},
-        xaxis={"type": "date", "showgrid": True},
-        yaxis={"categoryorder": "array", "categoryarray": lanes[::-1], "automargin": True},
-        # Pan by dragging and zoom by scrolling; a click selects (opens) an incident. In
-        # plotly's select mode a click would clear the selection instead, so range selection
-        # is the toolbar's box-select tool, restricted to the date axis.
+        height=max(140, 50 + LANE_PX * len(lanes)),
+        margin={"l": 10, "r": 10, "t": 4, "b": 40},
+        xaxis=timeaxis.timeline_axis(_axis_range(frame, window)),
+        # fixedrange: zooming and panning move the dates only; the lanes stay as they are.
+        yaxis={"categoryorder": "array", "categoryarray": lanes[::-1], "automargin": True, "fixedrange": True},
+        # Pan by dragging, zoom with Ctrl + wheel (components/window.py); a click selects (opens)
+        # an incident. In plotly's select mode a click would clear the selection instead, so
+        # range selection is the toolbar's box-select tool, restricted to the date axis.
         dragmode="pan",
         selectdirection="h",
         clickmode="event+select",
         hovermode="closest",
         plot_bgcolor="white",
+        shapes=[_window_band(playing)] if playing is not None else [],
     )
     return figure
 
 
 def render_timeline(
-    frame: pd.DataFrame, field: str, colours: dict[str, str], *, key: str, on_select, open_row: int | None = None
+    frame: pd.DataFrame,
+    field: str,
+    colours: dict[str, str],
+    *,
+    key: str,
+    on_select,
+    open_row: int | None = None,
+    window: Window | None = None,
+    playing: Window | None = None,
+    series_rows: list[int] | None = None,
 ) -> None:
     if is_binned(frame):
         text.caption(
             f"{len(frame):,} incidents: the timeline shows monthly counts ({TIMELINE_POINT_LIMIT:,} single "
             "incidents at most). Click a month to narrow the dates to it."
         )
+    figure = build_timeline_figure(
+        frame, field, colours, open_row, window=window, playing=playing, series_rows=series_rows
+    )
     st.plotly_chart(
-        build_timeline_figure(frame, field, colours, open_row),
+        figure,
         key=key,
         on_select=on_select,
         selection_mode=("points", "box"),
-        config={"scrollZoom": True, "displaylogo": False},
+        # The wheel zooms only with Ctrl or Cmd held (components/window.py), so it still
+        # scrolls the page; the toolbar's + and − zoom too.
+        config={"scrollZoom": True, "displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "autoScale2d"]},
         theme=None,
     )
     text.caption(
-        "Click an incident to open it. Drag to pan, scroll to zoom; to set the date window, pick the box-select "
-        "tool (⬚) in the chart's toolbar and drag across the dates. Hollow markers and faint spans "
-        "are dates known only to the month or year; solid spans are multi-day episodes."
+        "Click an incident to open it. Drag to pan; Ctrl + scroll (⌘ + scroll on a Mac) or the toolbar's + and − "
+        "zoom the dates. Box-select (⬚) a range of dates to make it the window. Hollow markers and faint spans "
+        "are dates known only to the month or year; solid spans are multi-day episodes; orange rings mark the "
+        "open incident's series."
     )

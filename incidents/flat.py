@@ -230,7 +230,7 @@ CATALOG_COLUMNS = (
     "verification", "region", "location_name", "lat", "lon", "radius_km", "airspace",
     "airspace_country", "initiator", "initiator_force", "initiator_platform", "initiator_category",
     "target", "target_force", "target_platform", "target_category", "initiators", "targets",
-    "categories", "platforms", "aircraft_lost", "killed", "n_sources", "summary", "search_text",
+    "categories", "platforms", "aircraft_lost", "killed", "n_sources", "series", "summary", "search_text",
 )  # fmt: skip
 
 
@@ -291,6 +291,7 @@ def catalog_frame(flat: pd.DataFrame) -> pd.DataFrame:
     frame["platforms"] = code_sets(platforms)
     frame["aircraft_lost"] = _numbers(flat["aircraft_lost"], "Int64")
     frame["killed"] = _numbers(flat["killed"], "Int64")
+    frame["series"] = _blank_to_none(flat["series"].fillna("").astype(str))
     frame["n_sources"] = flat["source_urls"].astype(str).str.count(" \\| ").astype(np.int64) + 1
     frame["summary"] = flat["summary"].astype(str)
     frame["search_text"] = _search_text(frame, platforms, flat["tags"])

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import numpy as np
 import pandas as pd
 
-from incidents import safe_text
+from incidents import periods, safe_text
 from incidents.filters import (
     BY_KEY,
     COLOR_FIELDS,
@@ -38,6 +38,7 @@ from incidents.filters import (
     search_words,
 )
 from incidents.geo import Gazetteer, Place, resolve_place
+from incidents.model import Incident
 
 __all__ = [
     "COLOR_FIELDS", "DEFAULT_COLOR", "DEFAULT_RADIUS_KM", "EARLIEST_DATE", "LATEST_DATE", "MAX_RADIUS_KM",
@@ -273,6 +274,42 @@ def apply(frame: pd.DataFrame, state: ViewState, gazetteer: Gazetteer | None = N
     # Columns a presentation layer precomputed per dataset (prefix "colour_") travel along.
     columns = [column for column in frame.columns if column in SHOWN_COLUMNS or column.startswith("colour_")]
     return frame.loc[mask(frame, state, gazetteer), columns]
+
+
+def playback_window(state: ViewState) -> periods.Window | None:
+    return periods.playback_window(state.at, state.span) if state.at is not None else None
+
+
+def playback_frame(frame: pd.DataFrame, state: ViewState) -> pd.DataFrame:
+    """The incidents the map shows at the playback position (all of them when not playing):
+    those whose span overlaps the window, so an episode stays for its whole span."""
+    window = playback_window(state)
+    return frame if window is None else frame.loc[periods.overlaps(frame, window)]
+
+
+def series_rows(frame: pd.DataFrame, incident: Incident | None) -> list[int]:
+    """Catalog rows of the other members of an incident's series: the same ``series`` or a
+    ``related`` link."""
+    if incident is None:
+        return []
+    members = frame["id"].isin(incident.related).to_numpy()
+    if incident.series and "series" in frame:
+        members = members | (frame["series"] == incident.series).to_numpy()
+    members = members & (frame["id"] != incident.id).to_numpy()
+    return [int(row) for row in np.flatnonzero(members)]
+
+
+COMPARED = ("type", "region", "initiators")
+
+
+def comparison(frame: pd.DataFrame, state: ViewState, gazetteer: Gazetteer | None = None) -> dict[str, pd.DataFrame]:
+    """The view's two compared periods, counted by type, region and initiator side by side:
+    every filter of the view applies except its own date window, which the periods replace."""
+    if len(state.compare) != 2:
+        return {}
+    first, second = state.compare
+    undated = frame.loc[mask(frame, state.replace(date_from=None, date_to=None), gazetteer)]
+    return {column: periods.compare(undated, first, second, column) for column in COMPARED}
 
 
 def codes_in(column: pd.Series) -> list[str]:

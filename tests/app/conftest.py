@@ -51,6 +51,12 @@ def chart_specs(app: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
 
 
+def chart_spec(app: AppTest, key: str) -> dict:
+    """The figure of the chart with this key (its element id ends with the key)."""
+    (chart,) = [chart for chart in app.get("plotly_chart") if chart.proto.id.endswith(f"-{key}")]
+    return json.loads(chart.proto.spec)
+
+
 def chart_rows(spec: dict) -> set[int]:
     """Row numbers (customdata) of every selectable point in a figure."""
     rows = set()

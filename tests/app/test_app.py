@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from incidents.catalog import load_catalog
-from tests.app.conftest import chart_rows, chart_specs, notice_texts, page_texts, table_ids
+from incidents.labels import label
+from tests.app.conftest import chart_rows, chart_spec, notice_texts, page_texts, table_ids
 from tests.factories import FIXTURE_IDS
 from tests.markdown_view import links, shown
 from tests.unit.test_view import FILTER_CASES
@@ -27,7 +28,7 @@ def test_url_keys_filter_table_and_charts(fixture_app, fixture_catalog, query, e
     app = fixture_app(as_params(query))
     assert sorted(table_ids(app)) == sorted(expected)
     rows = set(fixture_catalog.frame.set_index("id").index.get_indexer(expected))
-    map_spec, timeline_spec = chart_specs(app)[-2:]
+    map_spec, timeline_spec = chart_spec(app, "map"), chart_spec(app, "timeline")
     # The open incident is drawn again as a highlight, whether or not the filters keep it.
     assert chart_rows(map_spec) == rows | _open_rows(app, fixture_catalog)
     assert chart_rows(timeline_spec) == rows
@@ -41,7 +42,7 @@ def _open_rows(app, catalog) -> set[int]:
 
 def test_open_incident_is_highlighted_with_its_uncertainty_circle(fixture_app):
     app = fixture_app({"incident": "2020-01-02-a-black-sea-intercept"})
-    map_spec = chart_specs(app)[-2]
+    map_spec = chart_spec(app, "map")
     names = [trace.get("name") for trace in map_spec["data"]]
     assert "Open incident" in names
     assert "Uncertainty: 50 km" in names
@@ -135,7 +136,7 @@ def test_large_view_is_aggregated_with_a_note(large_dataset, monkeypatch):
     assert "12,000 incidents are too many to draw one by one" in captions
     assert "the timeline shows monthly counts" in captions
     assert "Showing the newest 1,000 of 12,000 incidents" in captions
-    map_spec, timeline_spec = chart_specs(app)[-2:]
+    map_spec, timeline_spec = chart_spec(app, "map"), chart_spec(app, "timeline")
     (bins,) = map_spec["data"]
     assert all(isinstance(trace.get("customdata"), dict | list) for trace in timeline_spec["data"])
     assert bins["name"].startswith("Binned counts")
@@ -157,7 +158,7 @@ def test_narrowed_large_view_draws_single_incidents(large_dataset, monkeypatch):
     from tests.app.conftest import run_app
 
     app = run_app({"region": "taiwan-strait", "from": "2024-01-01"}, large_dataset, monkeypatch)
-    map_spec = chart_specs(app)[-2]
+    map_spec = chart_spec(app, "map")
     assert not any(trace["name"].startswith("Binned") for trace in map_spec["data"])
     assert 0 < len(chart_rows(map_spec)) <= 5_000
 
@@ -178,3 +179,26 @@ def test_typed_unknown_place_says_the_proximity_filter_is_off(fixture_app):
     app.sidebar.text_input(key="f_near").input("Qxzv Atoll").run()
     assert "Qxzv Atoll is not in the offline gazetteer" in notice_texts(app)
     assert table_ids(app) == ["2021-06-15-b-syria-flares"]
+
+
+def test_a_playback_link_reopens_at_its_position_and_window(fixture_app, fixture_catalog):
+    # D is known only to the month (May 2019); a 3-month window at July 2019 still shows it.
+    app = fixture_app({"at": "2019-07", "span": "3"})
+    rows = chart_rows(chart_spec(app, "map"))
+    assert rows == set(fixture_catalog.frame.index[fixture_catalog.frame["id"].str[11] == "d"])
+    (band,) = chart_spec(app, "timeline")["layout"]["shapes"]
+    assert (band["x0"], band["x1"][:10]) == ("2019-05-01", "2019-08-01")
+    assert len(table_ids(app)) == len(FIXTURE_IDS), "playback moves the map, not the table"
+    app.run()
+    assert dict(app.query_params) == {"at": "2019-07", "span": "3"}, "reopening does not rewrite the link"
+
+
+def test_a_comparison_link_reopens_the_comparison(fixture_app):
+    app = fixture_app({"compare": ["2018", "2022"], "region": ["persian-gulf", "baltic-sea"]})
+    tables = {frame.value.columns[0]: frame.value for frame in app.dataframe if "difference" in frame.value.columns}
+    assert set(tables) == {"Type", "Region", "Initiator"}
+    by_region = tables["Region"].set_index("Region")
+    assert by_region.loc[:, ["2018", "2022", "difference"]].to_dict("index") == {
+        label("region", "persian-gulf"): {"2018": 1, "2022": 0, "difference": -1},
+        "Baltic Sea": {"2018": 0, "2022": 1, "difference": 1},
+    }

@@ -43,8 +43,8 @@ def browser():
 class Session:
     """One browser context (a fresh visitor) with its network requests recorded."""
 
-    def __init__(self, browser, app_url: str):
-        self.context = browser.new_context(viewport={"width": 1500, "height": 1500})
+    def __init__(self, browser, app_url: str, viewport: dict | None = None):
+        self.context = browser.new_context(viewport=viewport or {"width": 1500, "height": 1500})
         self.requests: list[str] = []
         self.context.on("request", lambda request: self.requests.append(request.url))
         self.page = self.context.new_page()
@@ -62,8 +62,8 @@ class Session:
 def visitor(browser, app_url):
     sessions: list[Session] = []
 
-    def new_visitor() -> Session:
-        session = Session(browser, app_url)
+    def new_visitor(viewport: dict | None = None) -> Session:
+        session = Session(browser, app_url, viewport)
         sessions.append(session)
         return session
 
