@@ -22,7 +22,7 @@ from components.overview import build_monthly_figure, build_type_counts_figure
 from components.palette import add_colour_columns, add_hover_column, colour_map
 from components.table import shown_rows, table_frame
 from components.timeline import build_timeline_figure
-from incidents import export
+from incidents import export, periods, view
 from incidents.catalog import load_catalog
 from incidents.view import COLOR_FIELDS, MAX_REPEATED, apply, parse_view, view_query
 
@@ -64,6 +64,19 @@ def atlas_rerun(catalog, state) -> int:
     return sent + len(convert_anything_to_arrow_bytes(table))
 
 
+def playback_step(catalog, state, at) -> int:
+    """What one playback step sends: only the fragment (map of the month's window, timeline
+    with its band), not the page (components/playback.py)."""
+    frame = apply(catalog.frame, state)
+    colours = colour_map(state.color, catalog.frame)
+    stepped = state.replace(at=at)
+    figures = [
+        build_map_figure(view.playback_frame(frame, stepped), state.color, colours, fit_to=frame),
+        build_timeline_figure(frame, state.color, colours, playing=view.playback_window(stepped)),
+    ]
+    return sum(len(plotly.io.to_json(figure, validate=False)) for figure in figures)
+
+
 def rss_mb() -> float:
     """Resident memory now (not the peak): what a download leaves behind."""
     with open("/proc/self/statm", encoding="ascii") as statm:
@@ -102,13 +115,15 @@ def main() -> None:
     baseline_time, baseline_sent = (None, None)
     if args.baseline_repeat:
         baseline_time, baseline_sent = timed(lambda: baseline_page(catalog.frame, state), args.baseline_repeat)
+    month = periods.add_months(catalog.frame["date"].max().date().replace(day=1), -6)
+    step_time, step_bytes = timed(lambda: playback_step(catalog, state, month), args.repeat)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     memory = download_memory(catalog, args.downloads) if args.downloads else {}
     print(json.dumps({
         "rows": len(catalog.frame), "problems": len(catalog.problems), "load_s": load_time,
         "rerun_s": rerun_time, "worst_link_rerun_s": worst_time, "bytes": sent, "baseline_s": baseline_time,
         "baseline_bytes": baseline_sent,
-        "peak_mb": peak_mb, **memory,
+        "peak_mb": peak_mb, "step_s": step_time, "step_bytes": step_bytes, **memory,
     }))  # fmt: skip
 
 

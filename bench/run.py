@@ -48,12 +48,35 @@ def dataset(size: int) -> Path:
 DOWNLOADS = {100_000: 10}
 
 
-def measure(size: int) -> dict:
+def measure(size: int, data: Path | None = None) -> dict:
     repeat, baseline_repeat = (3, 1) if size >= 1_000_000 else (7, 3)
-    command = [sys.executable, "-m", "bench.measure", "--data", str(dataset(size)), "--repeat", str(repeat),
+    command = [sys.executable, "-m", "bench.measure", "--data", str(data or dataset(size)), "--repeat", str(repeat),
                "--baseline-repeat", str(baseline_repeat), "--downloads", str(DOWNLOADS.get(size, 0))]  # fmt: skip
     output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True, timeout=1800).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+BAND = """() => { const gd = document.querySelector('.st-key-timeline .js-plotly-plot');
+    return !!(gd && gd._fullLayout && gd._fullLayout.shapes && gd._fullLayout.shapes.length); }"""
+
+
+def first_step_seconds(browser, url: str) -> float:
+    """Play pressed -> the first step's window drawn on the timeline (median of 3 visitors)."""
+    from tests.e2e.browser import wait_idle, wait_map_drawn
+
+    times = []
+    for _ in range(3):
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        page = context.new_page()
+        page.goto(url)
+        wait_idle(page)
+        wait_map_drawn(page)
+        start = time.perf_counter()
+        page.get_by_role("button", name="Play").click()
+        page.wait_for_function(BAND, timeout=60_000)
+        times.append(time.perf_counter() - start)
+        context.close()
+    return statistics.median(times)
 
 
 def browser_timings() -> dict:
@@ -95,9 +118,17 @@ def browser_timings() -> dict:
                 second.close()
                 warm.close()
                 results[size] = {"map_drawn_s": statistics.median(times), "second_session_mb": added}
+                if size == 100_000:
+                    results[size]["first_step_s"] = first_step_seconds(browser, url)
             finally:
                 process.terminate()
                 process.wait(timeout=30)
+        process, url = start_app({"INCIDENTS_DATA": ""})
+        try:
+            results["curated"] = {"first_step_s": first_step_seconds(browser, url)}
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
         browser.close()
     return results
 
@@ -155,6 +186,21 @@ def verdicts(rows: dict[int, dict], browser: dict[int, dict]) -> list[str]:
     return [f"- {name}: **{marks[ok]}** ({value})" for name, ok, value in checks]
 
 
+def playback_lines(rows: dict[int, dict], curated: dict, browser: dict) -> list[str]:
+    """Issue 12: a playback step redraws only the map and the timeline (a fragment)."""
+    lines = ["## Playback", "",
+             "| incidents | server work per step | bytes per step | full rerun | bytes per full rerun "
+             "| play pressed to first step drawn (browser) |", "|---|---|---|---|---|---|"]  # fmt: skip
+    for label, row, seen in (("187 curated", curated, browser.get("curated", {})),
+                             ("100,000", rows.get(100_000, {}), browser.get(100_000, {}))):  # fmt: skip
+        if not row:
+            continue
+        first = f"{seen['first_step_s']:.2f} s" if "first_step_s" in seen else "-"
+        lines.append(f"| {label} | {fmt_ms(row['step_s'])} | {fmt_bytes(row['step_bytes'])} | {fmt_ms(row['rerun_s'])} "
+                     f"| {fmt_bytes(row['bytes'])} | {first} |")  # fmt: skip
+    return lines
+
+
 def download_lines(rows: dict[int, dict]) -> list[str]:
     lines = ["## Memory after downloads", ""]
     for size, downloads in DOWNLOADS.items():
@@ -175,6 +221,8 @@ def main() -> None:
     for size in SIZES:
         print(f"measuring {size:,} incidents ...", flush=True)
         rows[size] = measure(size)
+    print("measuring the curated records ...", flush=True)
+    curated = measure(187, ROOT / "incidents" / "data")
     print("measuring in Chromium ...", flush=True)
     browser = browser_timings()
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -189,6 +237,7 @@ def main() -> None:
         "(`bench/measure.py` WORST_QUERY: every repeated key at its cap, 8 words matching nearly every row).", "",
         table(rows, browser), "",
         *download_lines(rows), "",
+        *playback_lines(rows, curated, browser), "",
         "## Targets", "",
         *verdicts(rows, browser), "",
     ])  # fmt: skip
