@@ -11,6 +11,7 @@ import streamlit as st
 
 from components.data import current_catalog
 from components.url_state import open_incident, set_date_window, set_proximity
+from incidents import periods
 
 TABLE_IDS = "_table_ids"
 
@@ -45,11 +46,12 @@ def point_action(point: dict) -> OpenRow | NarrowTo | None:
 
 
 def box_window(box: dict) -> NarrowTo | None:
-    """A box dragged across the timeline: its dates become the window."""
+    """A box dragged across the timeline: the whole days whose markers it covers become the
+    window, both ends included (periods.snap)."""
     if not box.get("x"):
         return None
-    start, end = sorted(pd.Timestamp(x) for x in box["x"][:2])
-    return NarrowTo(start=start.date(), end=end.date())
+    start, end = periods.snap(box["x"][0], box["x"][1])
+    return NarrowTo(start=start, end=end)
 
 
 def _apply(action: OpenRow | NarrowTo | None) -> bool:

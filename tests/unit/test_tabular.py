@@ -170,3 +170,6 @@ def test_clicked_point_means_open_or_narrow(customdata, expected):
 def test_box_across_the_timeline_sets_the_window():
     window = box_window({"x": ["2023-05-20 12:00", "2023-01-03"]})
     assert (window.start.isoformat(), window.end.isoformat()) == ("2023-01-03", "2023-05-20")
+    # the case: dragging across 1-31 July gave 2023-06-30 to 2023-07-30 before
+    july = box_window({"x": ["2023-06-30 21:47:12.5", "2023-07-31 02:10"]})
+    assert (july.start.isoformat(), july.end.isoformat()) == ("2023-07-01", "2023-07-31")
