@@ -15,7 +15,7 @@ from components.data import current_catalog
 from components.filters import render_filters
 from components.map import OpenIncident, render_map
 from components.overview import render_count, render_overview
-from components.palette import colour_map
+from components.palette import category_label, colour_map, grouped
 from components.panel import render_incident_panel
 from components.table import render_table, shown_rows
 from components.timeline import render_timeline
@@ -84,6 +84,7 @@ def map_and_timeline() -> None:
         window=Window(state.date_from, state.date_to),
         playing=view.playback_window(shown),
         series_rows=view.series_rows(catalog.frame, opened),
+        grouped=[category_label(state.color, code) for code in grouped(state.color, catalog.frame)],
     )
 
 

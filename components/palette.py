@@ -8,23 +8,32 @@ import pandas as pd
 from incidents import safe_text
 from incidents.labels import FIELD_VOCABULARY, codes, label
 
-# Okabe-Ito + Tableau hues: distinguishable for common colour-vision deficiencies.
-COLOURS = (
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F",
-    "#B8860B", "#1F4E79", "#9467BD", "#17BECF", "#BCBD22", "#E377C2", "#2CA02C", "#FF7F0E",
-)  # fmt: skip
+# Eight colours and a grey for the rest, chosen so that no two are closer than a CIEDE2000
+# difference of 12 for normal vision and under simulated protanopia, deuteranopia and
+# tritanopia, and each has a contrast of at least 3:1 on white (tests/unit/test_palette.py).
+COLOURS = ("#148DE6", "#967009", "#1D4C19", "#F53379", "#65169B", "#B1324E", "#4D4DF4", "#6F284B")
 OTHER = "other-values"
 PRECOMPUTED_PREFIX = "colour_"  # incidents.view.apply keeps columns with this prefix
-OTHER_COLOUR = "#A9A9A9"
-MAX_CATEGORIES = 12
+OTHER_COLOUR = "#7A7A7A"
+MAX_CATEGORIES = len(COLOURS)
 
 
 def category_order(field: str, full_frame: pd.DataFrame) -> list[str]:
-    """Vocabulary order where there is a vocabulary; otherwise most frequent first."""
-    if field in FIELD_VOCABULARY:
-        return list(codes(field))
+    """The categories that get a colour: the MAX_CATEGORIES most frequent in the whole data,
+    in vocabulary order where there is one; the rest share OTHER's grey."""
     counts = full_frame[field].fillna("").value_counts()
-    return [code for code in counts.index if code][:MAX_CATEGORIES]
+    frequent = [code for code in counts.index if code][:MAX_CATEGORIES]
+    if field in FIELD_VOCABULARY:
+        return [code for code in codes(field) if code in frequent]
+    return frequent
+
+
+def grouped(field: str, full_frame: pd.DataFrame) -> list[str]:
+    """The categories present in the data that share OTHER's colour (to say so on the page)."""
+    coloured = set(category_order(field, full_frame))
+    present = [code for code in full_frame[field].dropna().unique() if code and code not in coloured]
+    order = list(codes(field)) if field in FIELD_VOCABULARY else sorted(present)
+    return [code for code in order if code in present]
 
 
 def colour_map(field: str, full_frame: pd.DataFrame) -> dict[str, str]:
@@ -55,7 +64,7 @@ def add_colour_columns(full_frame: pd.DataFrame, fields) -> None:
 
 def category_label(field: str, code: str) -> str:
     """A legend entry: plotly reads HTML in trace names, and flat datasets bring their own codes."""
-    return "Other" if code == OTHER else safe_text.hover(label(field, code), limit=40)
+    return "All others" if code == OTHER else safe_text.hover(label(field, code), limit=40)
 
 
 HOVER_COLUMN = "hover"  # incidents.view.SHOWN_COLUMNS keeps it

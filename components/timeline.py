@@ -6,6 +6,8 @@ whole month or year, with a hollow marker at its start, rather than a falsely pr
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,6 +17,7 @@ from components import text, timeaxis
 from components.palette import OTHER_COLOUR, category_index, category_label, hover_labels
 from incidents.periods import Window
 from incidents.stats import counts_by_month
+from incidents.vocab import TYPES, vocabulary
 
 # Above this many incidents the timeline shows monthly counts per lane instead of markers.
 TIMELINE_POINT_LIMIT = 3_000
@@ -67,6 +70,26 @@ def _span_segments(starts: pd.Series, ends: pd.Series, lane: str) -> tuple[list,
     return xs, ys
 
 
+# A second cue beside colour: the marker's shape says the type's group (incidents/vocab/types.yaml).
+GROUP_SHAPES = {"intercepts": "circle", "violations": "square", "use_of_force": "diamond", "electronic": "triangle-up",
+                "other": "star"}  # fmt: skip
+
+
+@cache
+def _type_shapes() -> dict[str, str]:
+    return {
+        code: GROUP_SHAPES.get(entry.get("group", "other"), "circle")
+        for code, entry in vocabulary(TYPES).entries.items()
+    }
+
+
+def marker_symbols(types: pd.Series, precise: np.ndarray) -> np.ndarray:
+    """Each incident's shape by its type's group; hollow when the date is known only to the
+    month or year."""
+    shapes = types.map(_type_shapes()).fillna("circle").to_numpy(dtype=object)
+    return np.where(precise, shapes, shapes + "-open")
+
+
 def _lane_traces(frame: pd.DataFrame, in_lane: np.ndarray, lane: str, colour: str) -> list[go.Scatter]:
     """One lane's incidents: spans for multi-day and imprecise dates, then clickable markers."""
     rows = frame[in_lane]
@@ -99,7 +122,7 @@ def _lane_traces(frame: pd.DataFrame, in_lane: np.ndarray, lane: str, colour: st
             marker={
                 "color": colour,
                 "size": 9,
-                "symbol": np.where(precise, "circle", "circle-open"),
+                "symbol": marker_symbols(rows["type"], precise),
                 "line": {"width": 1.5, "color": colour},
             },
             name=lane,
@@ -221,7 +244,9 @@ def render_timeline(
     window: Window | None = None,
     playing: Window | None = None,
     series_rows: list[int] | None = None,
+    grouped: list[str] | None = None,
 ) -> None:
+    """``grouped``: labels of the categories that share the grey "All others" lane."""
     if is_binned(frame):
         text.caption(
             f"{len(frame):,} incidents: the timeline shows monthly counts ({TIMELINE_POINT_LIMIT:,} single "
@@ -244,5 +269,7 @@ def render_timeline(
         "Click an incident to open it. Drag to pan; Ctrl + scroll (⌘ + scroll on a Mac) or the toolbar's + and − "
         "zoom the dates. Box-select (⬚) a range of dates to make it the window. Hollow markers and faint spans "
         "are dates known only to the month or year; solid spans are multi-day episodes; orange rings mark the "
-        "open incident's series."
+        "open incident's series. Shapes: ● intercepts, ■ violations, ◆ use of force, ▲ electronic, ★ other."
     )
+    if grouped:
+        text.caption("All others (grey): {}.", ", ".join(grouped))
