@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast lint typecheck format validate setup dev-setup clean basemap screenshot browser bench
+.PHONY: run test test-fast lint typecheck format validate setup dev-setup clean basemap screenshot browser bench mutation
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -22,6 +22,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt $(VENV)/cff/.ins
 $(VENV)/cff/.installed: requirements-cff.txt
 	test -x $(VENV)/cff/bin/python || $(PYTHON) -m venv $(VENV)/cff
 	$(VENV)/cff/bin/python -m pip install --quiet -r requirements-cff.txt
+	touch $@
+
+$(VENV)/.installed-mutation: $(VENV)/.installed-dev requirements-mutation.txt
+	$(PY) -m pip install --quiet -r requirements-mutation.txt
 	touch $@
 
 setup: $(VENV)/.installed
@@ -52,6 +56,14 @@ test: dev-setup lint typecheck
 # The inner loop: everything but the browser suite.
 test-fast: dev-setup lint typecheck
 	$(PY) -m pytest -n 2 --dist loadfile --ignore=tests/e2e
+
+# Mutation testing of the pure core (view, filters, model, export, flat; [tool.mutmut] in
+# pyproject.toml) against the unit tests. Not part of `make test`: a full run takes long.
+# Resumes where it stopped; `rm -rf mutants` starts afresh. Lists the survivors at the end.
+MUTATION_CHILDREN ?= 2
+mutation: $(VENV)/.installed-mutation
+	$(VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN)
+	$(VENV)/bin/mutmut results
 
 # Debian's Chromium for the browser tests (never a downloaded browser); needs root.
 browser:

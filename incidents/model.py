@@ -106,12 +106,6 @@ def _country_code(code: str) -> str:
     return code
 
 
-def _web_url(url: HttpUrl) -> HttpUrl:
-    if url.scheme not in {"http", "https"}:
-        raise ValueError("must be an http(s) URL")
-    return url
-
-
 IncidentType = Annotated[str, _in_vocabulary(TYPES)]
 Region = Annotated[str, _in_vocabulary(REGIONS)]
 Category = Annotated[str, _in_vocabulary(CATEGORIES)]
@@ -123,7 +117,7 @@ CollectionId = Annotated[str, _in_vocabulary(COLLECTIONS)]
 SeriesId = Annotated[str, _in_vocabulary(SERIES)]
 ActorCode = Annotated[str, AfterValidator(_actor_code)]
 CountryCode = Annotated[str, AfterValidator(_country_code)]
-WebUrl = Annotated[HttpUrl, AfterValidator(_web_url)]
+WebUrl = HttpUrl  # pydantic refuses every scheme but http and https
 Text = Annotated[str, Field(min_length=1)]
 Count = Annotated[int, Field(ge=0)]
 

@@ -10,7 +10,6 @@ the one place where incidents are filtered, for the dashboard and the CLI alike.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +24,6 @@ from incidents.filters import (
     BY_KEY,
     COLOR_FIELDS,
     DEFAULT_COLOR,
-    DEFAULT_MAX_VALUE_CHARS,
     DEFAULT_RADIUS_KM,
     EARLIEST_DATE,
     LATEST_DATE,
@@ -45,14 +43,11 @@ __all__ = [
     "MAX_WORDS", "search_words",
 ]  # fmt: skip
 
-VERSION_PATTERN = re.compile(r"^[0-9a-f]{6,64}$")
-
 # Bounds on the work one link can ask for. Links come from strangers; a legitimate view needs
 # a few hundred characters. Streamlit itself drops a query string of more than 1,000 fields or
 # 512 KiB silently (components.url_state turns that into OVERSIZED_KEY so it is refused here).
 MAX_LINK_CHARS = 16_384
 MAX_LINK_PAIRS = 300
-MAX_VALUE_CHARS = {param.key: param.max_chars for param in PARAMS if param.max_chars != DEFAULT_MAX_VALUE_CHARS}
 MAX_REPEATED = 30
 OVERSIZED_KEY = "_oversized_link"
 LINK = "(link)"
