@@ -10,7 +10,7 @@ from datetime import date
 
 import streamlit as st
 
-from components import compare, notices, playback, research, selection, text, url_state, window
+from components import compare, mapview, notices, playback, research, selection, text, url_state, window
 from components.data import current_catalog
 from components.filters import render_filters
 from components.map import OpenIncident, render_map
@@ -58,6 +58,10 @@ if frame.empty:
     notices.render_empty_state(state.active_filters())
 
 
+fit_key = view.view_query(state.replace(at=None))  # a new view refits the map; playback does not
+series = view.series_rows(catalog.frame, opened)
+
+
 def map_and_timeline() -> None:
     """Redrawn alone at each playback step (components/playback.py)."""
     at = playback.position(first, last) if first and last else None
@@ -71,9 +75,12 @@ def map_and_timeline() -> None:
         on_select=lambda: selection.open_selected_point("map"),
         open_incident=OpenIncident.of(opened, open_row),
         basemap=basemap,
-        view_key=view.view_query(state.without_incident().replace(at=None)),
+        view_key=fit_key,
         fit_to=frame,
+        proximity=(near, state.effective_radius_km) if near else None,
+        series_rows=series,
     )
+    mapview.render_fit(view.map_bounds(frame, state, opened, near), fit_key)
     render_timeline(
         frame,
         state.color,
@@ -83,7 +90,7 @@ def map_and_timeline() -> None:
         open_row=open_row,
         window=Window(state.date_from, state.date_to),
         playing=view.playback_window(shown),
-        series_rows=view.series_rows(catalog.frame, opened),
+        series_rows=series,
         grouped=[category_label(state.color, code) for code in grouped(state.color, catalog.frame)],
     )
 
@@ -94,12 +101,13 @@ with views:
     window.render_window_controls(catalog.frame["date"], catalog.frame["end"], date.today())
     playback.render_controls(first, last, extra=window.render_shown_button)
 with panel:
+    mapview.render_group_list(frame)
     if opened:
         render_incident_panel(
             opened,
             catalog.titles(opened.related),
             permalink=links.to_incident(opened.id),
-            related_link=links.to_incident,
+            shown_ids=set(frame["id"]),
             near=near,
         )
         research.render_incident_citation(opened, catalog.version, links.to_incident(opened.id), date.today())

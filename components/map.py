@@ -14,7 +14,15 @@ import streamlit as st
 from components import text
 from components.palette import OTHER_COLOUR, category_index, category_label, hover_labels
 from incidents import safe_text
-from incidents.geo import bin_cell_size, geodesic_circle, grid_bins
+from incidents.geo import (
+    GROUP_DECIMALS,
+    Place,
+    PointGroups,
+    bin_cell_size,
+    geodesic_circle,
+    grid_bins,
+    group_points,
+)
 from incidents.model import Incident
 
 # Above this many visible incidents the map draws binned counts instead of points: the
@@ -29,6 +37,9 @@ BASEMAPS = {
     "carto-positron": "Carto light (online)",
     "open-street-map": "OpenStreetMap (online)",
 }
+GROUP_RING = "#1A1A1A"
+PROXIMITY_COLOUR = "#0B3D91"
+SERIES_COLOUR = "#D55E00"
 LAND_COLOUR = "#ECEFF3"
 LINE_COLOUR = "#9AA5B1"
 
@@ -89,15 +100,56 @@ def fit_view(lats: np.ndarray, lons: np.ndarray, width_px: int = 620, height_px:
     return {"center": {"lat": round(center_lat, 4), "lon": round((west + east) / 2, 4)}, "zoom": round(zoom, 2)}
 
 
+GROUP_HOVER_NAMES = 8
+
+
+def group_key(lat: float, lon: float) -> str:
+    """A group marker's customdata: its position (components/selection.py opens its list)."""
+    return f"@{lat:.{GROUP_DECIMALS}f},{lon:.{GROUP_DECIMALS}f}"
+
+
+def _group_hover(hover: np.ndarray, members: np.ndarray) -> str:
+    names = "<br>".join(str(text) for text in hover[members][:GROUP_HOVER_NAMES])
+    more = len(members) - GROUP_HOVER_NAMES
+    tail = f"<br>… and {more} more" if more > 0 else ""
+    return f"<b>{len(members)} incidents here</b> (click for the list)<br>{names}{tail}"
+
+
+def _group_traces(frame: pd.DataFrame, groups: PointGroups, shared: np.ndarray) -> list[go.Scattermap]:
+    """One marker per position shared by several incidents: a dark ring sized by the count,
+    hover naming them, a click listing them (so none is hidden under another)."""
+    hover = hover_labels(frame)
+    keys = np.flatnonzero(shared)
+    order = np.argsort(groups.group, kind="stable")
+    starts = np.searchsorted(groups.group[order], keys)
+    texts = [
+        _group_hover(hover, order[start : start + groups.sizes[key]]) for key, start in zip(keys, starts, strict=True)
+    ]
+    sizes = (14 + 4 * np.sqrt(groups.sizes[keys])).astype(np.float32)
+    lats, lons = groups.lats[keys].astype(np.float32), groups.lons[keys].astype(np.float32)
+    customdata = [group_key(float(lat), float(lon)) for lat, lon in zip(lats, lons, strict=True)]
+    return [
+        go.Scattermap(lat=lats, lon=lons, mode="markers", marker={"size": sizes + 4, "color": GROUP_RING},
+                      hoverinfo="skip", customdata=customdata, name="Several incidents"),
+        go.Scattermap(lat=lats, lon=lons, mode="markers", marker={"size": sizes, "color": "#FFFFFF"},
+                      customdata=customdata, hovertext=texts, hoverinfo="text", name="Several incidents"),
+    ]  # fmt: skip
+
+
 def _category_traces(frame: pd.DataFrame, field: str, colours: dict[str, str]) -> list[go.Scattermap]:
+    """Incidents alone at their position, one trace per colour; shared positions become
+    group markers."""
+    groups = group_points(frame["lat"].to_numpy(), frame["lon"].to_numpy())
+    shared = groups.sizes > 1
+    alone = ~shared[groups.group]
     index, codes = category_index(frame, field, colours)
     lats = frame["lat"].to_numpy(dtype=np.float32)
     lons = frame["lon"].to_numpy(dtype=np.float32)
     rows = frame["row"].to_numpy(dtype=np.int32)
     hover = hover_labels(frame)
-    traces = []
+    traces = _group_traces(frame, groups, shared) if shared.any() else []
     for position, code in enumerate(codes):
-        mask = index == position
+        mask = (index == position) & alone
         if not mask.any():
             continue
         traces.append(
@@ -118,7 +170,8 @@ def _category_traces(frame: pd.DataFrame, field: str, colours: dict[str, str]) -
 def _binned_trace(frame: pd.DataFrame) -> go.Scattermap:
     lats, lons = frame["lat"].to_numpy(), frame["lon"].to_numpy()
     cell = bin_cell_size(lats, lons)
-    centre_lats, centre_lons, counts = grid_bins(lats, lons, cell)
+    bins = grid_bins(lats, lons, cell)
+    centre_lats, centre_lons, counts = bins.lats, bins.lons, bins.sizes
     # customdata of a bin: its centre and a radius covering the cell, so clicking it can
     # narrow the view to the incidents under it (near=lat,lon&radius_km=...).
     radius_km = round(cell * 111.32 * 0.75, 1)
@@ -127,7 +180,8 @@ def _binned_trace(frame: pd.DataFrame) -> go.Scattermap:
         lat=centre_lats,
         lon=centre_lons,
         customdata=customdata.astype(np.float32),
-        hovertemplate="%{marker.color:,} incidents<br>click to show them<extra></extra>",
+        hovertext=_bin_hover(frame, bins),
+        hoverinfo="text",
         mode="markers",
         marker={
             "size": (6 + 4 * np.sqrt(counts / counts.max()) * 6).astype(np.float32),
@@ -141,21 +195,65 @@ def _binned_trace(frame: pd.DataFrame) -> go.Scattermap:
     )
 
 
+def _bin_hover(frame: pd.DataFrame, bins: PointGroups) -> list[str]:
+    """Each cell's count and the first incidents in it, then "and N more"."""
+    hover = hover_labels(frame)
+    order = np.argsort(bins.group, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(bins.sizes)[:-1]])
+    texts = []
+    for start, size in zip(starts, bins.sizes, strict=True):
+        names = "<br>".join(str(text) for text in hover[order[start : start + min(size, GROUP_HOVER_NAMES)]])
+        more = f"<br>… and {size - GROUP_HOVER_NAMES:,} more" if size > GROUP_HOVER_NAMES else ""
+        texts.append(f"<b>{size:,} incidents</b> (click to show them)<br>{names}{more}")
+    return texts
+
+
 def is_binned(frame: pd.DataFrame) -> bool:
     return len(frame) > MAP_POINT_LIMIT
+
+
+def _proximity_traces(place: Place, radius_km: float) -> list[go.Scattermap]:
+    """The place of a proximity filter and its geodesic circle (near=, radius_km=)."""
+    ring_lats, ring_lons = geodesic_circle(place.lat, place.lon, radius_km)
+    name = safe_text.hover(place.name, limit=60)
+    return [
+        go.Scattermap(lat=ring_lats, lon=ring_lons, mode="lines", line={"color": PROXIMITY_COLOUR, "width": 2},
+                      hoverinfo="skip", name=f"Within {radius_km:g} km of {name}"),
+        go.Scattermap(lat=[place.lat], lon=[place.lon], mode="markers",
+                      marker={"size": 11, "color": PROXIMITY_COLOUR}, hovertext=[f"{name}: the proximity filter's "
+                      f"centre ({radius_km:g} km)"], hoverinfo="text", name="Proximity centre"),
+    ]  # fmt: skip
+
+
+def _series_traces(frame: pd.DataFrame, rows: list[int]) -> list[go.Scattermap]:
+    """The open incident's series: its other members ringed and joined in date order."""
+    members = frame[frame["row"].isin(rows)].sort_values("date")
+    if members.empty:
+        return []
+    dates = members["date"].dt.strftime("%-d %b %Y").to_numpy(dtype=object)
+    return [
+        go.Scattermap(lat=members["lat"], lon=members["lon"], mode="lines", line={"color": SERIES_COLOUR, "width": 1.5},
+                      hoverinfo="skip", name="Series, in date order"),
+        go.Scattermap(lat=members["lat"], lon=members["lon"], mode="markers",
+                      marker={"size": 15, "color": SERIES_COLOUR, "opacity": 0.9},
+                      customdata=members["row"].to_numpy(dtype=np.int32),
+                      hovertext=[f"Same series · {text}" for text in hover_labels(members)], hoverinfo="text",
+                      text=dates, name="Same series"),
+    ]  # fmt: skip
 
 
 def _open_incident_traces(incident: OpenIncident) -> list[go.Scattermap]:
     traces = []
     if incident.radius_km:
         ring_lats, ring_lons = geodesic_circle(incident.lat, incident.lon, incident.radius_km)
+        # An outline with a light fill: a 300 km circle must not swamp the map.
         traces.append(
             go.Scattermap(
                 lat=ring_lats,
                 lon=ring_lons,
                 mode="lines",
                 fill="toself",
-                fillcolor="rgba(20, 20, 20, 0.08)",
+                fillcolor="rgba(17, 17, 17, 0.05)",
                 line={"color": "#111111", "width": 1.5},
                 hoverinfo="skip",
                 name=f"Uncertainty: {incident.radius_km:g} km",
@@ -189,12 +287,18 @@ def build_map_figure(
     *,
     fit_to: pd.DataFrame | None = None,
     height: int = MAP_HEIGHT,
+    proximity: tuple[Place, float] | None = None,
+    series_rows: list[int] | None = None,
 ) -> go.Figure:
     """``fit_to``: the incidents the view fits (default: those drawn). Playback draws one
     window at a time but keeps the view fitted to the whole filtered set, so it does not jump."""
     traces = [_binned_trace(frame)] if is_binned(frame) else _category_traces(frame, field, colours)
     fitted = frame if fit_to is None else fit_to
     figure = go.Figure(traces)
+    if proximity is not None:
+        figure.add_traces(_proximity_traces(*proximity))
+    if series_rows:
+        figure.add_traces(_series_traces(fit_to if fit_to is not None else frame, series_rows))
     if open_incident is not None:
         figure.add_traces(_open_incident_traces(open_incident))
     style = "white-bg" if basemap == "offline" else basemap
@@ -226,6 +330,8 @@ def render_map(
     basemap: str = "offline",
     view_key: str = "",
     fit_to: pd.DataFrame | None = None,
+    proximity: tuple[Place, float] | None = None,
+    series_rows: list[int] | None = None,
 ) -> None:
     if is_binned(frame):
         text.caption(
@@ -233,7 +339,18 @@ def render_map(
             "shows counts per grid cell. Click a cell, or narrow the filters, to see single incidents."
         )
     st.plotly_chart(
-        build_map_figure(frame, field, colours, open_incident, basemap, served_static_url(), view_key, fit_to=fit_to),
+        build_map_figure(
+            frame,
+            field,
+            colours,
+            open_incident,
+            basemap,
+            served_static_url(),
+            view_key,
+            fit_to=fit_to,
+            proximity=proximity,
+            series_rows=series_rows,
+        ),
         key=key,
         on_select=on_select,
         selection_mode=("points",),

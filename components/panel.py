@@ -7,9 +7,11 @@ from typing import cast
 import streamlit as st
 
 from components import text
+from components.url_state import open_incident, show_series
 from incidents.geo import Place, geodesic_km
 from incidents.labels import actor_label, label
 from incidents.model import Actor, Incident
+from incidents.vocab import SERIES
 
 PRECISION_FORMAT = {"day": "%d %B %Y", "month": "%B %Y (day not reported)", "year": "%Y (month not reported)"}
 
@@ -71,12 +73,28 @@ def source_line(number: int, source) -> str:
     return text.fill("{}. {}: {}{}", number, source.publisher, title, published)
 
 
+def _related(incident: Incident, related_titles: dict[str, str], shown_ids: set[str]) -> None:
+    """Buttons, not links: a related incident opens in this tab (a Markdown link would open a
+    new one), and says when the current filters leave it out."""
+    text.markdown("**Related incidents**")
+    for related in incident.related:
+        outside = "" if related in shown_ids else " (outside the current filters)"
+        st.button(
+            text.button_label(f"{related_titles.get(related, related)}{outside}"),
+            key=f"related-{related}",
+            on_click=open_incident,
+            args=(related,),
+            type="tertiary",
+            icon=":material/link:",
+        )
+
+
 def render_incident_panel(
     incident: Incident,
     related_titles: dict[str, str],
     *,
     permalink: str,
-    related_link,
+    shown_ids: set[str],
     near: Place | None = None,
 ) -> None:
     text.heading(incident.title)
@@ -113,9 +131,11 @@ def render_incident_panel(
     text.markdown("**Sources**")
     lines = [source_line(n, s) for n, s in enumerate(incident.sources, start=1)]
     text.markdown("\n".join(["{}"] * len(lines)), *map(text.Safe, lines))
+    if incident.series:
+        text.markdown("**Series:** {}", label(SERIES, incident.series))
+        st.button("Show this series", key="show-series", on_click=show_series, args=(incident.series,),
+                  icon=":material/filter_alt:")  # fmt: skip
     if incident.related:
-        text.markdown("**Related incidents**")
-        items = [text.view_link(related_titles.get(r, r), related_link(r)) for r in incident.related]
-        text.markdown("\n".join(["- {}"] * len(items)), *items)
+        _related(incident, related_titles, shown_ids)
     text.markdown("**Permalink to this incident**")
     st.code(permalink, language=None)

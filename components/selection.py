@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from components.data import current_catalog
+from components.mapview import open_group
 from components.url_state import open_incident, set_date_window, set_proximity
 from incidents import periods
 
@@ -29,14 +30,22 @@ class NarrowTo:
     end: date | None = None
 
 
-def point_action(point: dict) -> OpenRow | NarrowTo | None:
+@dataclass(frozen=True)
+class OpenGroup:
+    key: str  # "@lat,lon" of a marker shared by several incidents
+
+
+def point_action(point: dict) -> OpenRow | NarrowTo | OpenGroup | None:
     """What a clicked point means, from its customdata: a row number opens that incident;
-    a map bin [lat, lon, radius] narrows to its cell; a timeline bin "YYYY-MM" to its month."""
+    "@lat,lon" lists the incidents sharing that marker; a map bin [lat, lon, radius] narrows
+    to its cell; a timeline bin "YYYY-MM" to its month."""
     data = point.get("customdata")
     if isinstance(data, list) and len(data) == 3:
         return NarrowTo(near=f"{float(data[0]):.3f},{float(data[1]):.3f}", radius_km=float(data[2]))
     if isinstance(data, list):
         data = data[0] if data else None
+    if isinstance(data, str) and data.startswith("@"):
+        return OpenGroup(data)
     if isinstance(data, str):
         month = pd.Period(data, freq="M")
         return NarrowTo(start=month.start_time.date(), end=month.end_time.date())
@@ -54,7 +63,10 @@ def box_window(box: dict) -> NarrowTo | None:
     return NarrowTo(start=start, end=end)
 
 
-def _apply(action: OpenRow | NarrowTo | None) -> bool:
+def _apply(action: OpenRow | NarrowTo | OpenGroup | None) -> bool:
+    if isinstance(action, OpenGroup):
+        open_group(action.key)
+        return True
     if isinstance(action, OpenRow):
         frame = current_catalog().frame
         if 0 <= action.row < len(frame):

@@ -35,6 +35,11 @@ def view_link(label: object, link: str) -> Safe:
     return Safe(safe_text.markdown_view_link(label, query, base))
 
 
+def button_label(value: object, limit: int = 120) -> str:
+    """A button's label: Streamlit reads Markdown in it, so record text is escaped."""
+    return safe_text.markdown(value, limit)
+
+
 def joined(values: list, separator: str = "\n") -> Safe:
     """Values (escaped unless already ``Safe``) joined into one Markdown block, e.g. a list."""
     return Safe(separator.join(fill("{}", value) for value in values))

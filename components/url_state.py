@@ -109,6 +109,14 @@ def open_incident(incident_id: str | None) -> None:
     st.session_state[WIDGET_KEYS["incident"]] = incident_id
 
 
+def show_series(series: str) -> None:
+    """The view of one whole series: every other filter is cleared, the open incident stays."""
+    for param in PARAMS:
+        if param.filters:
+            st.session_state[param.session_key] = list(param.empty) if param.repeated else param.empty
+    st.session_state[WIDGET_KEYS["series"]] = [series]
+
+
 def set_date_window(start, end) -> None:
     st.session_state[WIDGET_KEYS["date_from"]] = start
     st.session_state[WIDGET_KEYS["date_to"]] = end

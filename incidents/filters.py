@@ -24,7 +24,7 @@ from incidents import periods
 from incidents.geo import Gazetteer, haversine_km, resolve_place
 from incidents.labels import label
 from incidents.model import ID_PATTERN, is_actor_code, parse_iso_date
-from incidents.vocab import CATEGORIES, REGIONS, TYPE_GROUPS, TYPES, VERIFICATION, vocabulary
+from incidents.vocab import CATEGORIES, REGIONS, SERIES, TYPE_GROUPS, TYPES, VERIFICATION, vocabulary
 
 Mask = np.ndarray
 DEFAULT_RADIUS_KM = 300.0
@@ -329,6 +329,10 @@ PARAMS: tuple[Param, ...] = (
           "group=intercepts", "Type group", repeated=True, narrow=_types_of_groups,
           describe=_listed("type groups", TYPE_GROUPS, "groups"), widget=_codes_widget(TYPE_GROUPS, TYPE_GROUPS),
           help="Intercepts, violations, use of force, electronic: each includes all its types"),
+    Param("series", "series", vocab_code(SERIES), "series of linked incidents, repeated",
+          "series=syria-2023-07-mq9-harassment", "Series", repeated=True, narrow=_in("series"),
+          describe=_listed("series", SERIES, "series"), widget=_codes_widget(SERIES, SERIES),
+          help="An episode or campaign whose incidents link each other"),
     Param("region", "regions", vocab_code(REGIONS), "regions, repeated", "region=black-sea", "Region",
           repeated=True, narrow=_in("region"), describe=_listed("regions", "region", "regions"),
           widget=_codes_widget("region", "region")),

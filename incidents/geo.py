@@ -155,21 +155,33 @@ def geodesic_circle(lat: float, lon: float, radius_km: float, points: int = 73) 
     return lats, [round(float(lon), 5) for lon in unwrapped]
 
 
-def grid_bins(lats: np.ndarray, lons: np.ndarray, cell_deg: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Counts of points per ``cell_deg`` grid cell: (centre lats, centre lons, counts).
+@dataclass(frozen=True)
+class PointGroups:
+    """Rows gathered by position: ``group`` per row (index into the arrays), and per group its
+    position and size."""
+
+    group: np.ndarray
+    lats: np.ndarray
+    lons: np.ndarray
+    sizes: np.ndarray
+
+
+def grid_bins(lats: np.ndarray, lons: np.ndarray, cell_deg: float) -> PointGroups:
+    """Points gathered per ``cell_deg`` grid cell: each row's cell, and per cell its centre
+    and count.
 
     The centre is the mean position of the cell's points, so a bin sits where its
     incidents are rather than at an arbitrary cell corner."""
     if len(lats) == 0:
         empty = np.array([], dtype=np.float32)
-        return empty, empty, np.array([], dtype=np.int64)
+        return PointGroups(np.array([], dtype=np.int64), empty, empty, np.array([], dtype=np.int64))
     rows = np.floor((np.asarray(lats) + 90) / cell_deg).astype(np.int64)
     cols = np.floor((np.asarray(lons) + 180) / cell_deg).astype(np.int64)
     keys = rows * 100_000 + cols
     unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
     centre_lats = np.bincount(inverse, weights=lats, minlength=len(unique)) / counts
     centre_lons = np.bincount(inverse, weights=lons, minlength=len(unique)) / counts
-    return centre_lats.astype(np.float32), centre_lons.astype(np.float32), counts
+    return PointGroups(inverse, centre_lats.astype(np.float32), centre_lons.astype(np.float32), counts)
 
 
 def bin_cell_size(lats: np.ndarray, lons: np.ndarray, cells_across: int = 60) -> float:
@@ -178,3 +190,44 @@ def bin_cell_size(lats: np.ndarray, lons: np.ndarray, cells_across: int = 60) ->
         return 1.0
     extent = max(float(np.ptp(lats)), float(np.ptp(lons)), 0.5)
     return float(np.clip(extent / cells_across, 0.05, 5.0))
+
+
+# Incidents closer than this (about a kilometre) are drawn as one marker with a count: four
+# July 2023 Syria incidents share one published point, and only one could be hovered.
+GROUP_DECIMALS = 2
+
+
+def group_points(lats: np.ndarray, lons: np.ndarray, decimals: int = GROUP_DECIMALS) -> PointGroups:
+    """Gather points at the same position, rounded to ``decimals`` degrees (2: ~1 km)."""
+    scale = 10**decimals
+    keys = np.round(np.asarray(lats, dtype=np.float64) * scale).astype(np.int64) * 10_000_000 + np.round(
+        (np.asarray(lons, dtype=np.float64) + 180) * scale
+    ).astype(np.int64)
+    _unique, first, inverse, sizes = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+    return PointGroups(inverse, np.asarray(lats)[first], np.asarray(lons)[first], sizes)
+
+
+Bounds = tuple[float, float, float, float]  # west, south, east, north
+
+
+def bounds_of(lats: np.ndarray | list[float], lons: np.ndarray | list[float], margin: float = 0.1) -> Bounds | None:
+    """The box around points with ``margin`` (a share of its size, at least 0.2 degrees each
+    side), clipped to what a web-mercator map can show."""
+    if len(lats) == 0:
+        return None
+    south, north = float(np.min(lats)), float(np.max(lats))
+    west, east = float(np.min(lons)), float(np.max(lons))
+    pad_lat = max((north - south) * margin, 0.2)
+    pad_lon = max((east - west) * margin, 0.2)
+    return (
+        max(west - pad_lon, -180.0),
+        max(south - pad_lat, -85.0),
+        min(east + pad_lon, 180.0),
+        min(north + pad_lat, 85.0),
+    )
+
+
+def circle_bounds(lat: float, lon: float, radius_km: float, margin: float = 0.15) -> Bounds | None:
+    """The box around a geodesic circle, with a margin: what the view fits to show it."""
+    lats, lons = geodesic_circle(lat, lon, radius_km, points=37)
+    return bounds_of(lats, lons, margin)

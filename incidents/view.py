@@ -35,7 +35,7 @@ from incidents.filters import (
     effective_radius,
     search_words,
 )
-from incidents.geo import Gazetteer, Place, resolve_place
+from incidents.geo import Bounds, Gazetteer, Place, bounds_of, circle_bounds, resolve_place
 from incidents.model import Incident
 
 __all__ = [
@@ -292,6 +292,19 @@ def series_rows(frame: pd.DataFrame, incident: Incident | None) -> list[int]:
         members = members | (frame["series"] == incident.series).to_numpy()
     members = members & (frame["id"] != incident.id).to_numpy()
     return [int(row) for row in np.flatnonzero(members)]
+
+
+def map_bounds(frame: pd.DataFrame, state: ViewState, opened: Incident | None, near: Place | None) -> Bounds | None:
+    """What the map fits: the open incident's uncertainty circle, else the proximity circle,
+    else the view's incidents."""
+    location = opened.location if opened is not None else None
+    if location is not None and location.lat is not None and location.lon is not None:
+        if location.radius_km:
+            return circle_bounds(location.lat, location.lon, location.radius_km)
+        return bounds_of([location.lat], [location.lon])
+    if near is not None:
+        return circle_bounds(near.lat, near.lon, effective_radius(state))
+    return bounds_of(frame["lat"].to_numpy(), frame["lon"].to_numpy())
 
 
 COMPARED = ("type", "region", "initiators")

@@ -57,8 +57,9 @@ def chart_spec(app: AppTest, key: str) -> dict:
     return json.loads(chart.proto.spec)
 
 
-def chart_rows(spec: dict) -> set[int]:
-    """Row numbers (customdata) of every selectable point in a figure."""
+def chart_rows(spec: dict, frame=None) -> set[int]:
+    """Row numbers (customdata) of every selectable point in a figure. A marker shared by
+    several incidents ("@lat,lon") counts for each of them (``frame``: the catalog frame)."""
     rows = set()
     for trace in spec["data"]:
         data = trace.get("customdata")
@@ -68,8 +69,19 @@ def chart_rows(spec: dict) -> set[int]:
             import numpy as np
 
             data = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
-        rows.update(int(value) for value in data or [])
+        for value in data or []:
+            if isinstance(value, str) and value.startswith("@"):
+                rows.update(_group_rows(value, frame))
+            else:
+                rows.add(int(value))
     return rows
+
+
+def _group_rows(key: str, frame) -> set[int]:
+    from components.mapview import members
+
+    assert frame is not None, "pass the view's frame to count the incidents of a shared marker"
+    return {int(row) for row in members(frame, key).index}  # the catalog frame's index is the row
 
 
 def notice_texts(app: AppTest) -> str:

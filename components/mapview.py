@@ -1,0 +1,89 @@
+"""The map's view in the browser, and the list behind a marker shared by several incidents.
+
+Python cannot know how wide the map is on the reader's screen (a 390 px phone, a 2,000 px
+monitor), so it sends the box to show and a small v2 component (our constant script; no
+record or link text in it) asks MapLibre to fit that box at the map's real size. It fits once
+per view: panning and zooming are the reader's until the view changes (new filters, another
+open incident, a proximity circle).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components import text
+from components.map import group_key
+from components.url_state import open_incident
+from incidents.geo import GROUP_DECIMALS, Bounds
+
+GROUP_KEY = "_map_group"  # "@lat,lon" of the shared marker whose list is open
+
+_JS = """
+export default function ({ data }) {
+  if (!data || !data.bounds) return;
+  const started = Date.now();
+  const fit = () => {
+    const gd = document.querySelector(".st-key-map .js-plotly-plot");
+    const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
+      && gd._fullLayout.map._subplot.map;
+    if (!map || !map.loaded()) {
+      if (Date.now() - started < 15000) setTimeout(fit, 100);
+      return;
+    }
+    if (gd.dataset.atlasFitted === data.key) return;
+    gd.dataset.atlasFitted = data.key;
+    const [west, south, east, north] = data.bounds;
+    map.fitBounds([[west, south], [east, north]], { padding: 24, maxZoom: data.maxZoom, animate: false });
+  };
+  fit();
+}
+"""
+_fitter = st.components.v2.component("atlas_map_fit", html="<span></span>", js=_JS)
+MAX_FIT_ZOOM = 9
+
+
+def render_fit(bounds: Bounds | None, key: str) -> None:
+    """Fit the map to ``bounds`` at its real width, once per ``key`` (the view)."""
+    if bounds is not None:
+        _fitter(data={"bounds": list(bounds), "key": key, "maxZoom": MAX_FIT_ZOOM}, key="map-fit", height=0)
+
+
+def open_group(key: str) -> None:
+    st.session_state[GROUP_KEY] = key
+
+
+def _close_group() -> None:
+    st.session_state.pop(GROUP_KEY, None)
+
+
+def members(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The incidents of the view at a shared marker's position."""
+    lats = np.round(frame["lat"].to_numpy(), GROUP_DECIMALS)
+    lons = np.round(frame["lon"].to_numpy(), GROUP_DECIMALS)
+    keys = np.array([group_key(lat, lon) for lat, lon in zip(lats, lons, strict=True)], dtype=object)
+    return frame.loc[keys == key].sort_values(["date", "id"])
+
+
+def render_group_list(frame: pd.DataFrame) -> None:
+    """The list a shared marker opens: every incident at that point, each a button (so a
+    keyboard reaches them too)."""
+    key = st.session_state.get(GROUP_KEY)
+    if not key:
+        return
+    found = members(frame, key)
+    if found.empty:
+        _close_group()
+        return
+    with st.container(border=True):
+        text.markdown("**{} incidents at this point** (the same published position)", len(found))
+        for row in found.itertuples():
+            st.button(
+                text.button_label(f"{row.date:%Y-%m-%d} · {row.title}"),
+                key=f"group-{row.id}",
+                on_click=open_incident,
+                args=(row.id,),
+                type="tertiary",
+            )
+        st.button("Close the list", key="group-close", on_click=_close_group, icon=":material/close:")
