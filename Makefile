@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast lint typecheck format validate setup dev-setup clean basemap screenshot browser bench mutation
+.PHONY: run test test-fast lint typecheck format validate setup dev-setup clean basemap screenshot browser bench mutation \
+	tracks firs
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -90,3 +91,22 @@ basemap: dev-setup
 	NODE_PATH=$(BASEMAP_BUILD)/node_modules node tools/build_basemap.mjs $(BASEMAP_BUILD)/node_modules/world-atlas $(BASEMAP_BUILD)/raw 50m
 	$(PY) tools/fix_basemap.py $(BASEMAP_BUILD)/raw static/basemap
 	cp $(BASEMAP_BUILD)/node_modules/world-atlas/LICENSE static/basemap/LICENSE-world-atlas
+
+# Airspace layers converted from open datasets (incidents/layers/README.md). Each clones the
+# source at the pinned commit into .build/ (or uses an existing clone there) and converts it;
+# the result is committed, so `make run` never needs these. Set *_REPO to a local clone to
+# work offline.
+TRACKS_REPO ?= https://github.com/data-reporter/PLA_Path_Database
+TRACKS_COMMIT ?= 6e5f1ee0e0b2d2c487d7c201aedc48bfb1800dcf
+FIRS_REPO ?= https://github.com/vatsimnetwork/vatspy-data-project
+FIRS_COMMIT ?= 9f8d09cbdf139063510823f82325ab79c740a4ca
+
+tracks: setup
+	test -d .build/pla || git clone --quiet $(TRACKS_REPO) .build/pla
+	git -C .build/pla checkout --quiet $(TRACKS_COMMIT)
+	$(PY) -m incidents layers tracks --source .build/pla -o incidents/layers/pla-tracks.geojson
+
+firs: setup
+	test -d .build/vatspy || git clone --quiet $(FIRS_REPO) .build/vatspy
+	git -C .build/vatspy checkout --quiet $(FIRS_COMMIT)
+	$(PY) -m incidents layers firs --source .build/vatspy -o incidents/layers/vatspy-firs.geojson

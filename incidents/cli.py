@@ -1,4 +1,4 @@
-"""``python -m incidents``: validate, schema, geocode (and the research outputs)."""
+"""``python -m incidents``: validate, schema, geocode, layers (and the research outputs)."""
 
 from __future__ import annotations
 
@@ -159,6 +159,33 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_layers(args: argparse.Namespace) -> int:
+    """List the layers and their problems, or convert a source into a shipped layer."""
+    if args.action == "check":
+        from incidents.layers import load_layers
+
+        layers, problems = load_layers()
+        for layer in layers:
+            print(f"{layer.id}: {layer.meta.kind}, {len(layer.features)} features, {layer.meta.authority}")
+        for problem in problems:
+            print(problem)
+        return 1 if problems else 0
+    if not args.source or not args.output:
+        print("layers tracks|firs needs --source DIR and -o FILE", file=sys.stderr)
+        return 2
+    from incidents import firs, tracks
+
+    source = Path(args.source)
+    if not source.is_dir():
+        print(f"no such folder: {source}", file=sys.stderr)
+        return 2
+    commit = args.commit or tracks.source_commit(source)
+    write = tracks.write_tracks if args.action == "tracks" else firs.write_firs
+    count = write(source, Path(args.output), commit)
+    print(f"wrote {count:,} features from {source} (commit {commit or 'unknown'}) to {args.output}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m incidents", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -198,6 +225,13 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=1)
     synth.add_argument("-o", "--output", required=True, help="a .parquet or .csv file")
     synth.set_defaults(run=cmd_synth)
+
+    layers = commands.add_parser("layers", help="check the airspace layers, or convert a source into one")
+    layers.add_argument("action", choices=["check", "tracks", "firs"])
+    layers.add_argument("--source", help="a clone of the source repository (tracks: PLA_Path_Database, firs: vatspy)")
+    layers.add_argument("--commit", help="the source commit to record (default: the clone's HEAD)")
+    layers.add_argument("-o", "--output", help="the GeoJSON file to write")
+    layers.set_defaults(run=cmd_layers)
     return parser
 
 
