@@ -10,13 +10,13 @@ from datetime import date
 
 import streamlit as st
 
-from components import compare, mapview, notices, playback, research, selection, text, url_state, window
-from components.data import current_catalog
+from components import compare, layermap, mapview, notices, playback, research, selection, text, url_state, window
+from components.data import current_catalog, current_layers
 from components.filters import render_filters
 from components.map import OpenIncident, render_map
 from components.overview import render_count, render_overview
 from components.palette import category_label, colour_map, grouped
-from components.panel import render_incident_panel
+from components.panel import render_airspace_facts, render_incident_panel
 from components.table import render_table, shown_rows
 from components.timeline import render_timeline
 from incidents import export, view
@@ -26,9 +26,14 @@ st.set_page_config(page_title="Airspace Incident Atlas", page_icon="✈️", lay
 
 url_state.refuse_oversized_links()  # already in place when started by components.serve
 catalog = current_catalog()
+layers, layer_problems = current_layers()
+zones = layermap.zone_labels(layers)
 seeded, link_notices = url_state.read_view()
 with st.sidebar:
-    basemap = render_filters(catalog.filter_options)
+    basemap = render_filters(
+        {**catalog.filter_options, "layers": [layer.id for layer in layers], "zones": list(zones)},
+        {"layer": {layer.id: layer.meta.title for layer in layers}, "zone": zones},
+    )
 state = url_state.widget_state(catalog.version)
 frame = view.apply(catalog.frame, state)
 links = url_state.Links(state)
@@ -46,6 +51,12 @@ notices.render_data_quality(catalog.problems, catalog.rejected_files)
 notices.render_invalid_rows(catalog.known_invalid(frame["id"]), len(frame))
 if state.near and near is None:
     notices.render_unknown_place(state.near)
+notices.render_layer_problems(
+    layer_problems, [key for key in state.layers if key not in {layer.id for layer in layers}]
+)
+if state.zones and "zones" not in catalog.frame:
+    notices.render_zone_filter_off(len(catalog.frame))
+drawn = [layer for layer in layers if layer.id in state.layers]
 
 opened, record_problems = catalog.record(state.incident)
 if state.incident and opened is None:
@@ -67,6 +78,7 @@ def map_and_timeline() -> None:
     at = playback.position(first, last) if first and last else None
     shown = state.replace(at=at)
     playing = view.playback_frame(frame, shown)
+    window = view.playback_window(shown) or Window(state.date_from, state.date_to)
     render_map(
         playing,
         state.color,
@@ -79,7 +91,9 @@ def map_and_timeline() -> None:
         fit_to=frame,
         proximity=(near, state.effective_radius_km) if near else None,
         series_rows=series,
+        under=layermap.layer_traces(drawn, window),
     )
+    layermap.render_credits(drawn)
     mapview.render_fit(view.map_bounds(frame, state, opened, near), fit_key)
     render_timeline(
         frame,
@@ -91,6 +105,7 @@ def map_and_timeline() -> None:
         window=Window(state.date_from, state.date_to),
         playing=view.playback_window(shown),
         series_rows=series,
+        sorties=view.daily_sorties(drawn, window),
         grouped=[category_label(state.color, code) for code in grouped(state.color, catalog.frame)],
     )
 
@@ -110,6 +125,7 @@ with panel:
             shown_ids=set(frame["id"]),
             near=near,
         )
+        render_airspace_facts(view.airspace_facts(catalog.frame, opened), zones)
         research.render_incident_citation(opened, catalog.version, links.to_incident(opened.id), date.today())
     else:
         text.info("Click an incident on the map, the timeline or the table to read it with its sources.")

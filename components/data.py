@@ -9,8 +9,11 @@ import streamlit as st
 
 from components import text
 from components.palette import add_colour_columns, add_hover_column
+from incidents.airspace import FACT_COLUMNS, zone_facts
 from incidents.catalog import DATA_ENV, Catalog, data_path, load_catalog, record_files
 from incidents.filters import COLOR_FIELDS
+from incidents.layers import Layer, layers_path, load_layers
+from incidents.problems import Problem
 
 # How long a dataset signature is trusted before the files are looked at again. A folder of
 # 300 records is 300 stats; done on every rerun that is most of a rerun's file-system work,
@@ -33,13 +36,39 @@ def dataset_signature(path: Path, now: float | None = None) -> tuple:
     return signature
 
 
+# Airspace facts (incidents/airspace.py) cost about 5 s at 100k incidents, so above this many
+# they are not computed at load: the zone filter and the panel's facts say so.
+FACTS_ROW_LIMIT = 20_000
+
+
+@st.cache_resource(show_spinner="Loading airspace layers…", max_entries=2)
+def _layers(extra: str, signature: tuple) -> tuple[list[Layer], list[Problem]]:
+    return load_layers(Path(extra) if extra else None)
+
+
+def _layers_signature() -> tuple:
+    extra = layers_path()
+    if extra is None or not extra.is_dir():
+        return (str(extra),)
+    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(extra.iterdir()) if p.is_file())
+
+
+def current_layers() -> tuple[list[Layer], list[Problem]]:
+    """The shipped layers and those of $INCIDENTS_LAYERS, with the problems of bad files."""
+    return _layers(str(layers_path() or ""), _layers_signature())
+
+
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=4)
-def _load(path: str, signature: tuple) -> Catalog:
+def _load(path: str, signature: tuple, layers_signature: tuple) -> Catalog:
     catalog = load_catalog(Path(path))
     # A stable integer per row: charts carry it as customdata (compact) instead of ids.
     catalog.frame["row"] = range(len(catalog.frame))
     add_colour_columns(catalog.frame, COLOR_FIELDS)
     add_hover_column(catalog.frame)
+    if len(catalog.frame) <= FACTS_ROW_LIMIT:
+        facts = zone_facts(catalog.frame, current_layers()[0])
+        for column in FACT_COLUMNS:
+            catalog.frame[column] = facts[column]
     return catalog
 
 
@@ -50,4 +79,4 @@ def current_catalog() -> Catalog:
                    "Parquet, JSON or GeoJSON file in the export format, or unset it for the curated data.",
                    path, DATA_ENV)  # fmt: skip
         st.stop()
-    return _load(str(path), dataset_signature(path))
+    return _load(str(path), dataset_signature(path), _layers_signature())

@@ -37,12 +37,13 @@ def _date(param: Param) -> None:
     )
 
 
-def _multiselect(param: Param, data_options: dict[str, list[str]]) -> None:
+def _multiselect(param: Param, data_options: dict[str, list[str]], data_labels: dict[str, dict[str, str]]) -> None:
     labels = param.widget.labels or param.key
+    named = data_labels.get(labels, {})
     st.multiselect(
         param.label,
         _with_seeded(_options(param, data_options), param.session_key),
-        format_func=lambda code: label(labels, code),
+        format_func=lambda code: named.get(code) or label(labels, code),
         key=param.session_key,
         placeholder="Any",
         help=param.help,
@@ -78,8 +79,10 @@ def _select(param: Param) -> None:
     st.selectbox(param.label, list(COLOR_FIELDS), format_func=COLOR_FIELDS.__getitem__, key=param.session_key)
 
 
-def render_filters(options: dict[str, list[str]]) -> str:
-    """Draw the filter widgets; returns the chosen basemap (not part of the link contract)."""
+def render_filters(options: dict[str, list[str]], data_labels: dict[str, dict[str, str]] | None = None) -> str:
+    """Draw the filter widgets; returns the chosen basemap (not part of the link contract).
+    ``options``: codes present in the data per "data:" option source; ``data_labels``: their
+    labels where no vocabulary has them (layer titles, zone names)."""
     text.header("Filters")
     shown = [param for param in PARAMS if param.widget.kind in SIDEBAR_KINDS]
     index = 0
@@ -93,7 +96,7 @@ def render_filters(options: dict[str, list[str]]) -> str:
             index += len(dates)
             continue
         if param.widget.kind == "multiselect":
-            _multiselect(param, options)
+            _multiselect(param, options, data_labels or {})
         elif param.widget.kind == "text":
             _text(param)
         elif param.widget.kind == "number":

@@ -289,12 +289,13 @@ def build_map_figure(
     height: int = MAP_HEIGHT,
     proximity: tuple[Place, float] | None = None,
     series_rows: list[int] | None = None,
+    under: list[go.Scattermap] | None = None,
 ) -> go.Figure:
     """``fit_to``: the incidents the view fits (default: those drawn). Playback draws one
     window at a time but keeps the view fitted to the whole filtered set, so it does not jump."""
     traces = [_binned_trace(frame)] if is_binned(frame) else _category_traces(frame, field, colours)
     fitted = frame if fit_to is None else fit_to
-    figure = go.Figure(traces)
+    figure = go.Figure([*(under or []), *traces])  # airspace layers first: under the incidents
     if proximity is not None:
         figure.add_traces(_proximity_traces(*proximity))
     if series_rows:
@@ -332,6 +333,7 @@ def render_map(
     fit_to: pd.DataFrame | None = None,
     proximity: tuple[Place, float] | None = None,
     series_rows: list[int] | None = None,
+    under: list[go.Scattermap] | None = None,
 ) -> None:
     if is_binned(frame):
         text.caption(
@@ -350,6 +352,7 @@ def render_map(
             fit_to=fit_to,
             proximity=proximity,
             series_rows=series_rows,
+            under=under,
         ),
         key=key,
         on_select=on_select,

@@ -86,3 +86,19 @@ def render_invalid_rows(problems: list[Problem], count: int) -> None:
         f"{count:,}",
         *lines,
     )
+
+
+def render_layer_problems(problems: list[Problem], unknown: list[str]) -> None:
+    """Layers that could not be used: bad files of $INCIDENTS_LAYERS, or ids a link names."""
+    lines = [text.Safe(text.fill("- {}: {}: {}", p.path, p.field, p.message)) for p in problems[:20]]
+    lines += [text.Safe(text.fill("- layer {}: no such layer is loaded", key)) for key in unknown]
+    if lines:
+        text.warning("Some airspace layers are not drawn:\n\n" + "\n".join(["{}"] * len(lines)), *lines)
+
+
+def render_zone_filter_off(rows: int) -> None:
+    text.info(
+        "The zone filter is off: airspace facts are computed at load for up to 20,000 incidents, and this "
+        "dataset has {}.",
+        f"{rows:,}",
+    )

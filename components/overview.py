@@ -46,6 +46,10 @@ def build_monthly_figure(frame: pd.DataFrame, field: str, colours: dict[str, str
     months, codes, counts = monthly_counts(frame, field, colours)
     figure = go.Figure()
     labels = np.datetime_as_string(months, unit="M")
+    # Each bar 80% of its month wide: plotly's automatic width is the gap between bars, which
+    # for one month is no width at all.
+    days = (months + np.timedelta64(1, "M")).astype("datetime64[D]") - months.astype("datetime64[D]")
+    widths = 0.8 * days.astype(np.int64) * timeaxis.DAY_MS
     for position, code in enumerate(codes):
         if counts[position].any():
             figure.add_trace(
@@ -53,6 +57,7 @@ def build_monthly_figure(frame: pd.DataFrame, field: str, colours: dict[str, str
                     x=months.astype("datetime64[D]"),
                     y=counts[position],
                     customdata=labels,
+                    width=widths,
                     xperiod="M1",
                     xperiodalignment="middle",
                     name=category_label(field, code),

@@ -89,6 +89,24 @@ def _related(incident: Incident, related_titles: dict[str, str], shown_ids: set[
         )
 
 
+def render_airspace_facts(facts: dict[str, object] | None, zone_labels: dict[str, str]) -> None:
+    """What the airspace layers say of the incident's position: computed, never typed."""
+    if facts is None:
+        text.caption("Airspace facts are computed at load for datasets of up to 20,000 incidents.")
+        return
+    inside = [zone_labels.get(code, code) for code in str(facts.get("zones") or "").strip("|").split("|") if code]
+    edges = [zone_labels.get(code, code) for code in str(facts.get("zone_edges") or "").strip("|").split("|") if code]
+    coast = facts.get("coast_km")
+    lines = [text.fill("**Inside:** {}", "; ".join(inside) if inside else "none of the layers' zones")]
+    if edges:
+        lines.append(text.fill("**Placement uncertain:** the uncertainty circle crosses {}", "; ".join(edges)))
+    if isinstance(coast, float) and coast == coast:
+        where = "inland" if facts.get("on_land") else "off the coast"
+        lines.append(text.fill("**Nearest coastline:** {} km ({}; from the basemap's land)", f"{coast:,.0f}", where))
+    text.markdown("**Airspace (computed from the layers)**")
+    text.markdown("\n\n".join(["{}"] * len(lines)), *map(text.Safe, lines))
+
+
 def render_incident_panel(
     incident: Incident,
     related_titles: dict[str, str],

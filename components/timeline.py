@@ -22,6 +22,7 @@ from incidents.vocab import TYPES, vocabulary
 # Above this many incidents the timeline shows monthly counts per lane instead of markers.
 TIMELINE_POINT_LIMIT = 3_000
 LANE_PX = 20
+STRIP_PX = 70
 SERIES_COLOUR = "#D55E00"
 
 
@@ -183,9 +184,11 @@ def build_timeline_figure(
     window: Window | None = None,
     playing: Window | None = None,
     series_rows: list[int] | None = None,
+    sorties: pd.Series | None = None,
 ):
     """Lanes by the colour-by field, zoomable along time only: the lanes (y) never zoom, so
-    every lane keeps its label at every zoom."""
+    every lane keeps its label at every zoom. ``sorties``: daily PLA sorties, drawn as a strip
+    under the lanes on the same date axis, so it stays aligned at every zoom."""
     index, codes = category_index(frame, field, colours)
     labels = [category_label(field, code) for code in codes]
     present = np.unique(index).tolist()
@@ -214,8 +217,12 @@ def build_timeline_figure(
     if series is not None:
         figure.add_trace(series)
     lanes = [labels[position] for position in present]
+    strip = sorties is not None and not sorties.empty
+    if strip:
+        assert sorties is not None
+        figure.add_trace(_sorties_trace(sorties))
     figure.update_layout(
-        height=max(140, 50 + LANE_PX * len(lanes)),
+        height=max(140, 50 + LANE_PX * len(lanes)) + (STRIP_PX if strip else 0),
         margin={"l": 10, "r": 10, "t": 4, "b": 40},
         xaxis=timeaxis.timeline_axis(_axis_range(frame, window)),
         # fixedrange: zooming and panning move the dates only; the lanes stay as they are.
@@ -230,7 +237,31 @@ def build_timeline_figure(
         plot_bgcolor="white",
         shapes=[_window_band(playing)] if playing is not None else [],
     )
+    if strip:
+        share = STRIP_PX / (max(140, 50 + LANE_PX * len(lanes)) + STRIP_PX)
+        figure.update_layout(
+            yaxis={"domain": [share + 0.04, 1]},
+            yaxis2={
+                "domain": [0, share],
+                "fixedrange": True,
+                "title": {"text": "sorties", "font": {"size": 11}},
+                "rangemode": "tozero",
+            },
+        )
     return figure
+
+
+def _sorties_trace(sorties: pd.Series) -> go.Bar:
+    """Daily sorties stated by Taiwan's defence ministry (the PLA tracks layer)."""
+    return go.Bar(
+        x=pd.to_datetime(sorties.index),
+        y=sorties.to_numpy(),
+        yaxis="y2",
+        marker_color="#65169B",
+        hovertemplate="%{x|%-d %b %Y}: %{y} PLA sorties (Taiwan MND, via The Reporter)<extra></extra>",
+        name="PLA sorties",
+        showlegend=False,
+    )
 
 
 def render_timeline(
@@ -245,6 +276,7 @@ def render_timeline(
     playing: Window | None = None,
     series_rows: list[int] | None = None,
     grouped: list[str] | None = None,
+    sorties: pd.Series | None = None,
 ) -> None:
     """``grouped``: labels of the categories that share the grey "All others" lane."""
     if is_binned(frame):
@@ -253,7 +285,7 @@ def render_timeline(
             "incidents at most). Click a month to narrow the dates to it."
         )
     figure = build_timeline_figure(
-        frame, field, colours, open_row, window=window, playing=playing, series_rows=series_rows
+        frame, field, colours, open_row, window=window, playing=playing, series_rows=series_rows, sorties=sorties
     )
     st.plotly_chart(
         figure,

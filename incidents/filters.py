@@ -10,6 +10,7 @@ Datasette's ``Filter`` objects are the model.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -160,6 +161,21 @@ def radius(value: str) -> float:
     return kilometres
 
 
+def layer_id(value: str) -> str:
+    """A layer id's shape; whether such a layer is loaded is the page's to say."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,48}", value):
+        raise ValueError("is not a layer id")
+    return value
+
+
+def zone_id(value: str) -> str:
+    """A zone: a layer id, or ``layer:zone`` for one zone of a many-zone layer (an FIR)."""
+    layer, _, part = value.partition(":")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,48}", layer) or (part and not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", part)):
+        raise ValueError("is not a zone id (a layer id, or layer:zone)")
+    return value
+
+
 def incident_id(value: str) -> str:
     if not ID_PATTERN.match(value):
         raise ValueError("is not an incident id (YYYY-MM-DD-slug)")
@@ -242,6 +258,14 @@ def _starts_by(frame: pd.DataFrame, day: date, context: Context) -> Mask:
 
 def _ends_by(frame: pd.DataFrame, day: date, context: Context) -> Mask:
     return (frame["date"] <= pd.Timestamp(day)).to_numpy()
+
+
+def _inside_zones(frame: pd.DataFrame, zones: tuple[str, ...], context: Context) -> Mask:
+    # Zone facts are computed at load up to a dataset size (components/data.py); without them
+    # the filter cannot apply, and the page says so.
+    if "zones" not in frame:
+        return np.ones(len(frame), dtype=bool)
+    return has_any(frame["zones"], zones)
 
 
 def _platforms(frame: pd.DataFrame, wanted: tuple[str, ...], context: Context) -> Mask:
@@ -361,6 +385,15 @@ PARAMS: tuple[Param, ...] = (
     Param("radius_km", "radius_km", radius, f"radius around `near` in km (default {DEFAULT_RADIUS_KM:g})",
           "radius_km=300", "Radius (km)", requires="near", widget_key="f_radius",
           widget=Widget("number", placeholder=f"{DEFAULT_RADIUS_KM:g}", minimum=1.0, maximum=MAX_RADIUS_KM, step=50.0)),
+    Param("zone", "zones", zone_id, "airspace zones the incident's point lies in (layer ids), repeated",
+          "zone=cn-ecs-adiz", "Inside zone", repeated=True, narrow=_inside_zones,
+          describe=_listed("inside", "zone", "zones"),
+          widget=Widget("multiselect", options="data:zones", labels="zone"),
+          help="Computed from the airspace layers (the map's Layers), never typed by hand"),
+    Param("layer", "layers", layer_id, "airspace layers drawn under the incidents, repeated", "layer=tw-median-line",
+          "Layers", repeated=True, describe=_listed("layers", "layer", "layers"),
+          widget=Widget("multiselect", options="data:layers", labels="layer"),
+          help="Cited boundaries and activity tracks; each is credited under the map"),
     # Playback: the map shows the window at a month; the timeline marks it. Not a filter: the
     # timeline and the table keep the whole view.
     Param("at", "at", periods.parse_month, "playback position: the month the map shows (YYYY-MM)", "at=2023-07",

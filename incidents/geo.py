@@ -208,17 +208,19 @@ def group_points(lats: np.ndarray, lons: np.ndarray, decimals: int = GROUP_DECIM
 
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
+MIN_PAD_DEG = 1.5
 
 
 def bounds_of(lats: np.ndarray | list[float], lons: np.ndarray | list[float], margin: float = 0.1) -> Bounds | None:
-    """The box around points with ``margin`` (a share of its size, at least 0.2 degrees each
-    side), clipped to what a web-mercator map can show."""
+    """The box around points with ``margin`` (a share of its size, at least MIN_PAD_DEG each
+    side, so one incident is shown with its surroundings), clipped to what a web-mercator map
+    can show."""
     if len(lats) == 0:
         return None
     south, north = float(np.min(lats)), float(np.max(lats))
     west, east = float(np.min(lons)), float(np.max(lons))
-    pad_lat = max((north - south) * margin, 0.2)
-    pad_lon = max((east - west) * margin, 0.2)
+    pad_lat = max((north - south) * margin, MIN_PAD_DEG)
+    pad_lon = max((east - west) * margin, MIN_PAD_DEG)
     return (
         max(west - pad_lon, -180.0),
         max(south - pad_lat, -85.0),

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import numpy as np
 import pandas as pd
 
-from incidents import periods, safe_text
+from incidents import activity, periods, safe_text
 from incidents.filters import (
     BY_KEY,
     COLOR_FIELDS,
@@ -36,6 +36,7 @@ from incidents.filters import (
     search_words,
 )
 from incidents.geo import Bounds, Gazetteer, Place, bounds_of, circle_bounds, resolve_place
+from incidents.layers import Layer
 from incidents.model import Incident
 
 __all__ = [
@@ -305,6 +306,24 @@ def map_bounds(frame: pd.DataFrame, state: ViewState, opened: Incident | None, n
     if near is not None:
         return circle_bounds(near.lat, near.lon, effective_radius(state))
     return bounds_of(frame["lat"].to_numpy(), frame["lon"].to_numpy())
+
+
+def airspace_facts(frame: pd.DataFrame, incident: Incident) -> dict[str, object] | None:
+    """The open incident's airspace facts, as computed at load (None where they were not)."""
+    if "zones" not in frame:
+        return None
+    found = frame.loc[frame["id"] == incident.id, ["zones", "zone_edges", "coast_km", "on_land"]]
+    return None if found.empty else {key: found.iloc[0][key] for key in found.columns}
+
+
+def daily_sorties(layers: list[Layer], window: periods.Window | None) -> pd.Series | None:
+    """Daily sorties of the drawn tracks layers in the window (None when none is drawn)."""
+    drawn = [layer for layer in layers if layer.meta.kind == "tracks"]
+    if not drawn:
+        return None
+    counts = [activity.daily_sorties(activity.in_window(layer, window)) for layer in drawn]
+    total: pd.Series = pd.concat(counts).groupby(level=0).sum()
+    return total
 
 
 COMPARED = ("type", "region", "initiators")

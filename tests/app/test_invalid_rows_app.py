@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from components.data import _load, dataset_signature
+from components.data import _layers_signature, _load, dataset_signature
 from incidents import export
 from incidents.view import ViewState
 from tests.app.conftest import notice_texts, run_app
@@ -16,7 +16,7 @@ def test_a_download_that_left_out_an_invalid_row_is_reported_on_the_page(one_bad
     app = run_app(data=path, monkeypatch=monkeypatch)
     assert "row 4" not in notice_texts(app)
     # What the deferred download does when clicked, on the catalog the page shares.
-    catalog = _load(str(Path(path)), dataset_signature(Path(path)))
+    catalog = _load(str(Path(path)), dataset_signature(Path(path)), _layers_signature())
     assert export.export_view(catalog, ViewState(), "csv").written == 6
     app.run()
     notices = notice_texts(app)

@@ -52,6 +52,7 @@ def test_the_monthly_bars_span_months_and_read_as_months_or_years(n):
     assert end - start >= pd.Timedelta(days=88), "one month is a bar a third of the chart wide, at most"
     assert "%H" not in axis.tickformat
     assert all(trace.xperiod == "M1" for trace in figure.data)
+    assert all(min(trace.width) >= 0.8 * 28 * timeaxis.DAY_MS for trace in figure.data), "a bar is most of a month"
     assert all(len(trace.customdata) == len(trace.x) for trace in figure.data)
 
 
