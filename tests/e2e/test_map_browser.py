@@ -1,0 +1,124 @@
+"""The map as a researcher uses it (issues 13 and 16), in headless Chromium: no incident hidden,
+proximity drawn, the view fitted at the map's real width, layers drawn offline."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from incidents.catalog import load_catalog
+from incidents.view import apply, parse_view
+from tests.e2e.browser import TIMEOUT, wait_idle, wait_map_drawn
+
+pytestmark = pytest.mark.e2e
+CATALOG = load_catalog()
+SYRIA_JULY = "region=syria&from=2023-07-01&to=2023-07-31"
+PHONE = {"width": 390, "height": 844}
+GD = "document.querySelector('.st-key-map .js-plotly-plot')"
+
+
+def open_at(visitor, query: str, viewport: dict | None = None) -> Page:
+    session = visitor(viewport)
+    session.page.goto(f"{session.app_url}/?{query}")
+    wait_idle(session.page)
+    wait_map_drawn(session.page)
+    return session.page
+
+
+def shown_ids(query: str) -> list[str]:
+    return apply(CATALOG.frame, parse_view(query).state)["id"].tolist()
+
+
+def markers(page: Page) -> dict:
+    """Singles (row numbers) and shared markers (their hovers) the map draws."""
+    return page.wait_for_function(
+        f"""() => {{ const gd = {GD}; if (!gd || !gd._fullData) return null;
+        const singles = [], groups = [];
+        for (const trace of gd._fullData) {{
+            if (trace.mode !== 'markers' || !trace.customdata || trace.name === 'Open incident') continue;
+            Array.from(trace.customdata).forEach((data, i) => {{
+                if (typeof data === 'string' && data.startsWith('@')) {{
+                    if (trace.hovertext) groups.push([data, trace.hovertext[i]]);
+                }} else if (trace.name !== 'Same series') singles.push(Number(data));
+            }});
+        }}
+        return {{singles, groups}}; }}""",
+        timeout=TIMEOUT,
+    ).json_value()
+
+
+def click_customdata(page: Page, value) -> None:
+    position = page.evaluate(
+        f"""(value) => {{ const gd = {GD}; gd.scrollIntoView({{block: 'center'}});
+        const map = gd._fullLayout.map._subplot.map;
+        for (const [i, trace] of gd._fullData.entries()) {{
+            const index = Array.from(trace.customdata || []).indexOf(value);
+            if (index >= 0 && trace.mode === 'markers' && trace.hovertext) {{
+                const point = map.project(gd.calcdata[i][index].lonlat);
+                const box = map.getCanvas().getBoundingClientRect();
+                return [box.x + point.x, box.y + point.y];
+            }}
+        }}
+        return null; }}""",
+        value,
+    )
+    assert position, f"{value} is on the map"
+    page.mouse.click(*position)
+
+
+def test_syria_july_2023_every_incident_is_a_marker_or_counted_in_a_shared_one(visitor):
+    page = open_at(visitor, SYRIA_JULY)
+    drawn = markers(page)
+    expected = shown_ids(SYRIA_JULY)
+    counted = sum(int(hover.split("<b>")[1].split(" ")[0]) for _, hover in drawn["groups"])
+    assert len(drawn["singles"]) + counted == len(expected) == 7
+    (key, hover) = drawn["groups"][0]
+    assert "4 incidents here" in hover
+    click_customdata(page, key)
+    listed = page.locator("[class*='st-key-group-2023-']")
+    listed.first.wait_for(timeout=TIMEOUT)
+    assert listed.count() == 4
+    listed.nth(2).locator("button").focus()
+    page.keyboard.press("Enter")  # the list works by keyboard
+    page.wait_for_function("() => location.search.includes('incident=2023-07-16')", timeout=TIMEOUT)
+
+
+def test_near_tartus_draws_the_place_and_its_circle_and_fits_it(visitor):
+    page = open_at(visitor, "near=Tartus&radius_km=300")
+    found = page.wait_for_function(
+        f"""() => {{ const gd = {GD}; if (!gd || !gd._fullData) return null;
+        const ring = gd._fullData.find(t => String(t.name).startsWith('Within 300 km of Tartus'));
+        const map = gd._fullLayout.map._subplot.map; if (!ring) return null;
+        const bounds = map.getBounds();
+        const inside = ring.lat.every((lat, i) => bounds.contains([ring.lon[i], lat]));
+        return {{points: ring.lat.length, inside}}; }}""",
+        timeout=TIMEOUT,
+    ).json_value()
+    assert found["points"] > 30
+    assert found["inside"], "the view fits the whole circle"
+
+
+@pytest.mark.parametrize("query", ["", "region=south-china-sea"])
+def test_on_a_phone_every_filtered_incident_is_inside_the_map(visitor, query):
+    page = open_at(visitor, query, PHONE)
+    outside = page.wait_for_function(
+        f"""() => {{ const gd = {GD}; if (!gd || gd.dataset.atlasFitted === undefined) return null;
+        const map = gd._fullLayout.map._subplot.map; const bounds = map.getBounds(); let outside = 0, n = 0;
+        for (const trace of gd._fullData) {{
+            if (trace.mode !== 'markers' || !trace.customdata) continue;
+            trace.lat.forEach((lat, i) => {{ n += 1; if (!bounds.contains([trace.lon[i], lat])) outside += 1; }});
+        }}
+        return {{outside, n}}; }}""",
+        timeout=TIMEOUT,
+    ).json_value()
+    assert outside["n"] > 0
+    assert outside["outside"] == 0, outside
+
+
+def test_a_layer_link_draws_the_layer_with_no_request_beyond_localhost(visitor):
+    page = open_at(visitor, "layer=cn-ecs-adiz&layer=tw-median-line&layer=pla-tracks&from=2022-08-01&to=2022-08-31")
+    names = page.evaluate(f"() => {GD}._fullData.map(t => t.name)")
+    assert any(name.startswith("China's East China Sea") for name in names)
+    assert any(name.startswith("Taiwan Strait median line") for name in names)
+    assert any(name.startswith("PLA tracks") for name in names)
+    # the visitor fixture fails the test on any request to another host
