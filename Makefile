@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast lint typecheck format validate setup dev-setup clean basemap screenshot browser bench
+.PHONY: run test test-fast lint typecheck format validate setup dev-setup clean basemap glyphs screenshot browser bench
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -70,11 +70,22 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
 # Rebuild the offline basemap (static/basemap) from Natural Earth via the world-atlas npm
-# package; needs node and npm. The result is committed, so `make run` never needs this.
+# package, and its labels from Natural Earth's GeoJSON in NE_DIR (ne_10m_geography_marine_polys.json,
+# ne_50m_populated_places.json) and the gazetteer; needs node and npm. The result is committed,
+# so `make run` never needs this (docs/architecture.md, "Basemap").
 BASEMAP_BUILD := .build/basemap
+NE_DIR ?= .build/natural-earth
 basemap: dev-setup
 	mkdir -p $(BASEMAP_BUILD)/raw
 	cd $(BASEMAP_BUILD) && npm install --silent --no-save world-atlas@2.0.2 topojson-client@3.1.0
 	NODE_PATH=$(BASEMAP_BUILD)/node_modules node tools/build_basemap.mjs $(BASEMAP_BUILD)/node_modules/world-atlas $(BASEMAP_BUILD)/raw 50m
 	$(PY) tools/fix_basemap.py $(BASEMAP_BUILD)/raw static/basemap
 	cp $(BASEMAP_BUILD)/node_modules/world-atlas/LICENSE static/basemap/LICENSE-world-atlas
+	$(PY) tools/build_labels.py $(NE_DIR) $(BASEMAP_BUILD)/raw/countries.geojson static/basemap/labels.geojson
+
+# The labels' SDF glyphs (static/basemap/glyphs) from Noto Sans; needs Debian's fonts-noto-core.
+NOTO_DIR ?= /usr/share/fonts/truetype/noto
+glyphs: dev-setup
+	test -f $(NOTO_DIR)/NotoSans-Regular.ttf || { apt-get update -qq && apt-get install -y -qq fonts-noto-core; }
+	$(PY) tools/build_glyphs.py $(NOTO_DIR) static/basemap/glyphs
+	cp /usr/share/doc/fonts-noto-core/copyright static/basemap/glyphs/LICENSE-noto
