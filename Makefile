@@ -4,8 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast lint typecheck format validate setup dev-setup clean basemap screenshot browser bench mutation \
-	tracks firs
+.PHONY: run test test-fast lint typecheck format validate setup dev-setup clean basemap glyphs screenshot browser bench \
+	mutation tracks firs
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -83,8 +83,11 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
 # Rebuild the offline basemap (static/basemap) from Natural Earth via the world-atlas npm
-# package; needs node and npm. The result is committed, so `make run` never needs this.
+# package, and its labels from Natural Earth's GeoJSON in NE_DIR (ne_10m_geography_marine_polys.json,
+# ne_50m_populated_places.json) and the gazetteer; needs node and npm. The result is committed,
+# so `make run` never needs this (docs/architecture.md, "Basemap").
 BASEMAP_BUILD := .build/basemap
+NE_DIR ?= .build/natural-earth
 basemap: dev-setup
 	mkdir -p $(BASEMAP_BUILD)/raw
 	cd $(BASEMAP_BUILD) && npm install --silent --no-save world-atlas@2.0.2 topojson-client@3.1.0
@@ -110,3 +113,11 @@ firs: setup
 	test -d .build/vatspy || git clone --quiet $(FIRS_REPO) .build/vatspy
 	git -C .build/vatspy checkout --quiet $(FIRS_COMMIT)
 	$(PY) -m incidents layers firs --source .build/vatspy -o incidents/layers/vatspy-firs.geojson
+	$(PY) tools/build_labels.py $(NE_DIR) $(BASEMAP_BUILD)/raw/countries.geojson static/basemap/labels.geojson
+
+# The labels' SDF glyphs (static/basemap/glyphs) from Noto Sans; needs Debian's fonts-noto-core.
+NOTO_DIR ?= /usr/share/fonts/truetype/noto
+glyphs: dev-setup
+	test -f $(NOTO_DIR)/NotoSans-Regular.ttf || { apt-get update -qq && apt-get install -y -qq fonts-noto-core; }
+	$(PY) tools/build_glyphs.py $(NOTO_DIR) static/basemap/glyphs
+	cp /usr/share/doc/fonts-noto-core/copyright static/basemap/glyphs/LICENSE-noto

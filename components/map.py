@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import text
+from components.basemap import distance_ruler, offline_style
 from components.palette import OTHER_COLOUR, category_index, category_label, hover_labels
 from incidents import safe_text
 from incidents.geo import (
@@ -31,7 +32,10 @@ MAP_POINT_LIMIT = 5_000
 # Tall enough to read a region, short enough that the timeline's lanes fit below it on a
 # 1440x900 screen (docs/architecture.md, "Layout").
 MAP_HEIGHT = 340
+# The width the view is fitted for: the map's column at 1440 px is at least this wide.
+FIT_WIDTH_PX = 620
 
+MARKER_RING = "Marker outline"
 BASEMAPS = {
     "offline": "Built-in (offline)",
     "carto-positron": "Carto light (online)",
@@ -40,8 +44,6 @@ BASEMAPS = {
 GROUP_RING = "#1A1A1A"
 PROXIMITY_COLOUR = "#0B3D91"
 SERIES_COLOUR = "#D55E00"
-LAND_COLOUR = "#ECEFF3"
-LINE_COLOUR = "#9AA5B1"
 
 
 @dataclass(frozen=True)
@@ -67,18 +69,7 @@ def served_static_url() -> str:
     return f"{base}/app/static" if base else "app/static"
 
 
-def offline_layers(static_url: str) -> list[dict]:
-    """Land, coastline and borders from the GeoJSON the app serves itself (static/basemap)."""
-    land = f"{static_url}/basemap/land.geojson"
-    borders = f"{static_url}/basemap/borders.geojson"
-    return [
-        {"sourcetype": "geojson", "source": land, "type": "fill", "color": LAND_COLOUR, "below": "traces"},
-        {"sourcetype": "geojson", "source": land, "type": "line", "color": LINE_COLOUR, "line": {"width": 0.6}},
-        {"sourcetype": "geojson", "source": borders, "type": "line", "color": LINE_COLOUR, "line": {"width": 0.4}},
-    ]
-
-
-def fit_view(lats: np.ndarray, lons: np.ndarray, width_px: int = 620, height_px: int = 520) -> dict:
+def fit_view(lats: np.ndarray, lons: np.ndarray, width_px: int = FIT_WIDTH_PX, height_px: int = 520) -> dict:
     """Centre and zoom that show every point (web-mercator zoom from the bounding box).
     MapLibre's zoom 0 shows the world in 512 px."""
     if len(lats) == 0:
@@ -147,7 +138,20 @@ def _category_traces(frame: pd.DataFrame, field: str, colours: dict[str, str]) -
     lons = frame["lon"].to_numpy(dtype=np.float32)
     rows = frame["row"].to_numpy(dtype=np.int32)
     hover = hover_labels(frame)
-    traces = _group_traces(frame, groups, shared) if shared.any() else []
+    # A white ring under every single marker: the water is a mid-tone blue (3:1 against the
+    # land), and without the ring a blue or green marker on it is hard to see. No hover or click.
+    traces = [
+        go.Scattermap(
+            lat=lats[alone],
+            lon=lons[alone],
+            mode="markers",
+            marker={"size": 13, "color": "#FFFFFF", "opacity": 0.9},
+            hoverinfo="skip",
+            name=MARKER_RING,
+            showlegend=False,
+        )
+    ]
+    traces += _group_traces(frame, groups, shared) if shared.any() else []
     for position, code in enumerate(codes):
         mask = (index == position) & alone
         if not mask.any():
@@ -302,9 +306,15 @@ def build_map_figure(
         figure.add_traces(_series_traces(fit_to if fit_to is not None else frame, series_rows))
     if open_incident is not None:
         figure.add_traces(_open_incident_traces(open_incident))
-    style = "white-bg" if basemap == "offline" else basemap
+    view = fit_view(fitted["lat"].to_numpy(), fitted["lon"].to_numpy(), height_px=height)
+    if basemap == "offline":
+        centre = view["center"]
+        ruler = distance_ruler(centre["lat"], centre["lon"], view["zoom"], FIT_WIDTH_PX, height)
+        style: str | dict = offline_style(static_url, ruler)
+    else:
+        style = basemap
     figure.update_layout(
-        map={"style": style, **fit_view(fitted["lat"].to_numpy(), fitted["lon"].to_numpy(), height_px=height)},
+        map={"style": style, **view},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         height=height,
         # The timeline's lanes below are the legend (same field, same colours): a legend here
@@ -315,8 +325,6 @@ def build_map_figure(
         uirevision=view_key,
         clickmode="event+select",
     )
-    if basemap == "offline":
-        figure.update_layout(map_layers=offline_layers(static_url))
     return figure
 
 

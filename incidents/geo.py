@@ -56,6 +56,10 @@ class Gazetteer:
         key = normalise(name)
         return self._places.get(key) or _bundled_cities().get(key)
 
+    def names(self) -> list[str]:
+        """The names of the gazetteer's own entries (not the bundled cities), sorted."""
+        return sorted((place.name for place in self._places.values()), key=normalise)
+
     def add(self, place: Place) -> None:
         self._places[normalise(place.name)] = place
 

@@ -20,3 +20,5 @@ write("land.geojson", feature(land, land.objects.land));
 const countries = JSON.parse(readFileSync(`${atlasDir}/countries-${scale}.json`, "utf8"));
 const borders = mesh(countries, countries.objects.countries, (a, b) => a !== b);
 write("borders.geojson", { type: "FeatureCollection", features: [{ type: "Feature", properties: {}, geometry: borders }] });
+// Country polygons with their names: tools/build_labels.py places each country's label in it.
+write("countries.geojson", feature(countries, countries.objects.countries));

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from geopy.distance import geodesic
 
-from components.map import OpenIncident, build_map_figure, fit_view
+from components.map import MARKER_RING, OpenIncident, build_map_figure, fit_view
 from components.overview import build_monthly_figure, build_type_counts_figure
 from components.palette import colour_map
 from components.timeline import build_timeline_figure
@@ -29,10 +29,14 @@ def test_map_has_one_lean_trace_per_category(frame):
     colours = colour_map("type", frame)
     figure = build_map_figure(frame, "type", colours)
     assert selectable_rows(figure) == list(range(len(frame)))
-    assert {trace.name for trace in figure.data} == {
+    ring, *categories = figure.data
+    assert ring.name == MARKER_RING
+    assert ring.hoverinfo == "skip"
+    assert ring.customdata is None
+    assert {trace.name for trace in categories} == {
         "Unsafe intercept", "Flare or chaff release", "Airspace violation", "Drone incursion", "Shoot-down",
     }  # fmt: skip
-    first = figure.data[0]
+    first = categories[0]
     assert np.asarray(first.lat).dtype == np.float32
     assert np.asarray(first.customdata).dtype == np.int32
 
@@ -55,13 +59,14 @@ def test_open_incident_draws_a_geodesic_circle(frame):
     assert (max(ring.lon) - min(ring.lon)) == pytest.approx(2 * (max(ring.lat) - min(ring.lat)), rel=0.05)
 
 
-def test_offline_basemap_uses_served_layers_and_online_styles_are_a_choice(frame):
+def test_offline_basemap_is_a_served_style_and_online_styles_are_a_choice(frame):
     colours = colour_map("type", frame)
     offline = build_map_figure(frame, "type", colours, static_url="http://localhost:8501/app/static")
-    assert offline.layout.map.style == "white-bg"
-    assert next(layer.source for layer in offline.layout.map.layers) == (
-        "http://localhost:8501/app/static/basemap/land.geojson"
-    )
+    style = offline.layout.map.style
+    assert style["glyphs"].startswith("http://localhost:8501/app/static/basemap/glyphs/")
+    assert style["sources"]["land"]["data"] == "http://localhost:8501/app/static/basemap/land.geojson"
+    assert "distance-hint" in style["sources"]
+    assert len(offline.layout.map.layers) == 0
     online = build_map_figure(frame, "type", colours, basemap="carto-positron")
     assert online.layout.map.style == "carto-positron"
     assert len(online.layout.map.layers) == 0
