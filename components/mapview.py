@@ -23,19 +23,28 @@ GROUP_KEY = "_map_group"  # "@lat,lon" of the shared marker whose list is open
 _JS = """
 export default function ({ data }) {
   if (!data || !data.bounds) return;
+  const [west, south, east, north] = data.bounds;
   const started = Date.now();
+  const fits = (map) => {
+    const b = map.getBounds();
+    return b.getWest() <= west + 1e-6 && b.getEast() >= east - 1e-6 && b.getSouth() <= south + 1e-6
+      && b.getNorth() >= north - 1e-6;
+  };
+  // plotly may still apply its own centre and zoom after the map loads, so fit, then check
+  // again until the box is in view (a few times, within 15 s), then leave the view to the reader.
   const fit = () => {
     const gd = document.querySelector(".st-key-map .js-plotly-plot");
     const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
       && gd._fullLayout.map._subplot.map;
-    if (!map || !map.loaded()) {
-      if (Date.now() - started < 15000) setTimeout(fit, 100);
-      return;
-    }
-    if (gd.dataset.atlasFitted === data.key) return;
+    if (Date.now() - started > 15000) return;
+    if (!map || !map.loaded()) { setTimeout(fit, 100); return; }
+    const done = gd.dataset.atlasFitted === data.key;
+    if (done && (fits(map) || gd.dataset.atlasChecks === "0")) return;
+    if (!done) gd.dataset.atlasChecks = "5";
     gd.dataset.atlasFitted = data.key;
-    const [west, south, east, north] = data.bounds;
-    map.fitBounds([[west, south], [east, north]], { padding: 24, maxZoom: data.maxZoom, animate: false });
+    gd.dataset.atlasChecks = String(Number(gd.dataset.atlasChecks) - 1);
+    map.fitBounds([[west, south], [east, north]], { padding: 16, maxZoom: data.maxZoom, animate: false });
+    setTimeout(fit, 400);
   };
   fit();
 }

@@ -96,8 +96,14 @@ def _span_label(months: int) -> str:
 
 
 def run(views: Callable[[], None]) -> None:
-    """Draw ``views`` (map and timeline); while playing, as a fragment that reruns each step."""
-    seconds = st.session_state[PLAYING][2] if is_playing() else None
+    """Draw ``views`` (map and timeline); while playing, as a fragment that reruns each step.
+
+    Only while playing: a click on a chart inside a fragment reruns just the fragment, so the
+    panel and the URL would not follow an incident opened from the map."""
+    if not is_playing():
+        views()
+        return
+    seconds = st.session_state[PLAYING][2]
 
     def step() -> None:
         views()

@@ -8,6 +8,7 @@ localhost for anything. Without Chromium the tests skip, except in CI where that
 from __future__ import annotations
 
 import os
+import subprocess
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,7 +23,11 @@ def app_url(browser):
     process, url = start_app({"INCIDENTS_DATA": ""})
     yield url
     process.terminate()
-    process.wait(timeout=20)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:  # a session still playing back can hold the shutdown
+        process.kill()
+        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")

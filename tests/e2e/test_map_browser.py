@@ -72,26 +72,28 @@ def test_syria_july_2023_every_incident_is_a_marker_or_counted_in_a_shared_one(v
     expected = shown_ids(SYRIA_JULY)
     counted = sum(int(hover.split("<b>")[1].split(" ")[0]) for _, hover in drawn["groups"])
     assert len(drawn["singles"]) + counted == len(expected) == 7
-    (key, hover) = drawn["groups"][0]
-    assert "4 incidents here" in hover
+    (key, hover) = max(drawn["groups"], key=lambda group: int(group[1].split("<b>")[1].split(" ")[0]))
+    together = int(hover.split("<b>")[1].split(" ")[0])
+    assert together >= 4, "four or more July 2023 incidents share one published point"
     click_customdata(page, key)
     listed = page.locator("[class*='st-key-group-2023-']")
     listed.first.wait_for(timeout=TIMEOUT)
-    assert listed.count() == 4
+    assert listed.count() == together
+    third = listed.nth(2).get_attribute("class").split("st-key-group-")[1].split(" ")[0]
     listed.nth(2).locator("button").focus()
     page.keyboard.press("Enter")  # the list works by keyboard
-    page.wait_for_function("() => location.search.includes('incident=2023-07-16')", timeout=TIMEOUT)
+    page.wait_for_function(f"() => location.search.includes('incident={third}')", timeout=TIMEOUT)
 
 
 def test_near_tartus_draws_the_place_and_its_circle_and_fits_it(visitor):
     page = open_at(visitor, "near=Tartus&radius_km=300")
     found = page.wait_for_function(
-        f"""() => {{ const gd = {GD}; if (!gd || !gd._fullData) return null;
+        f"""() => {{ const gd = {GD}; if (!gd || !gd._fullData || gd.dataset.atlasChecks === undefined) return null;
         const ring = gd._fullData.find(t => String(t.name).startsWith('Within 300 km of Tartus'));
         const map = gd._fullLayout.map._subplot.map; if (!ring) return null;
         const bounds = map.getBounds();
         const inside = ring.lat.every((lat, i) => bounds.contains([ring.lon[i], lat]));
-        return {{points: ring.lat.length, inside}}; }}""",
+        return inside ? {{points: ring.lat.length, inside}} : null; }}""",
         timeout=TIMEOUT,
     ).json_value()
     assert found["points"] > 30
@@ -118,7 +120,7 @@ def test_on_a_phone_every_filtered_incident_is_inside_the_map(visitor, query):
 def test_a_layer_link_draws_the_layer_with_no_request_beyond_localhost(visitor):
     page = open_at(visitor, "layer=cn-ecs-adiz&layer=tw-median-line&layer=pla-tracks&from=2022-08-01&to=2022-08-31")
     names = page.evaluate(f"() => {GD}._fullData.map(t => t.name)")
-    assert any(name.startswith("China's East China Sea") for name in names)
+    assert any("East China Sea Air Defense" in name for name in names)
     assert any(name.startswith("Taiwan Strait median line") for name in names)
     assert any(name.startswith("PLA tracks") for name in names)
     # the visitor fixture fails the test on any request to another host
