@@ -79,6 +79,89 @@ def first_step_seconds(browser, url: str) -> float:
     return statistics.median(times)
 
 
+MAP_READY = """() => { const gd = document.querySelector('.st-key-map .js-plotly-plot');
+    const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
+        && gd._fullLayout.map._subplot.map;
+    if (!map || !map.loaded()) return 0;
+    const layers = map.getStyle().layers.map(l => l.id).filter(id => id.endsWith('-circle'));
+    return map.queryRenderedFeatures({layers}).length; }"""
+
+
+def _open_and_filter(browser, url: str) -> tuple[float, float]:
+    """Seconds from navigation to the map drawn, and from choosing one incident type in the
+    "Incident type" filter to the map redrawn with fewer points."""
+    from tests.e2e.browser import wait_idle
+
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    before = page.wait_for_function(MAP_READY, timeout=120_000).json_value()
+    opened = time.perf_counter() - start
+    wait_idle(page)
+    widget = page.get_by_test_id("stMultiSelect").filter(has=page.get_by_text("Incident type", exact=True)).first
+    widget.click()
+    start = time.perf_counter()
+    page.get_by_role("option", name="Collision", exact=True).click()
+    page.wait_for_function(f"() => {{ const n = ({MAP_READY})(); return n > 0 && n < {before}; }}", timeout=120_000)
+    changed = time.perf_counter() - start
+    context.close()
+    return opened, changed
+
+
+def map_versus_bare(browser, env: dict, label: str, rounds: int = 3) -> dict:
+    """The Atlas page (with and without every airspace layer) against the bare map page, the
+    three alternating in one run; medians."""
+    from tests.e2e.browser import start_app
+
+    atlas, url = start_app(env)
+    # Streamlit serves static/ from beside the script it runs: the bare page needs the basemap.
+    served = ROOT / "bench" / "static"
+    if not served.exists():
+        served.symlink_to(ROOT / "static", target_is_directory=True)
+    bare, bare_url = start_app(env, script="bench/bare_map.py")
+    layers = "&".join(f"layer={name}" for name in LAYERS)
+    samples: dict[str, list[tuple[float, float]]] = {"atlas": [], "bare": [], "layers": []}
+    try:
+        _open_and_filter(browser, url)  # warm the data caches of both servers once
+        _open_and_filter(browser, bare_url)
+        for _ in range(rounds):
+            samples["atlas"].append(_open_and_filter(browser, url))
+            samples["bare"].append(_open_and_filter(browser, bare_url))
+            samples["layers"].append(_open_and_filter(browser, f"{url}/?{layers}"))
+    finally:
+        for process in (atlas, bare):
+            process.terminate()
+            process.wait(timeout=30)
+    result = {"label": label}
+    for name, values in samples.items():
+        result[f"{name}_open_s"] = statistics.median(v[0] for v in values)
+        result[f"{name}_filter_s"] = statistics.median(v[1] for v in values)
+    return result
+
+
+LAYERS = ("cn-ecs-adiz", "tw-median-line", "jp-adiz-outer-line-1-7", "vatspy-firs", "pla-tracks")
+
+
+def map_lines(rows: list[dict]) -> list[str]:
+    lines = ["## Map: the Atlas against a bare map page (issue 13) and with every layer (issue 16)", "",
+             "Chromium, 1440x900; medians of 3 rounds alternating the three pages in one run. *Open*: navigation to "
+             "the map drawn; *filter*: choosing one type in \"Incident type\" to the map redrawn. The bare page "
+             "(`bench/bare_map.py`) is one `go.Scattermap` of the same points on the same offline basemap.", "",
+             "| incidents | Atlas open | bare open | ratio | Atlas filter | bare filter | ratio "
+             "| all layers open | ratio to no layers | all layers filter | ratio |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for row in rows:
+        lines.append(
+            f"| {row['label']} | {row['atlas_open_s']:.2f} s | {row['bare_open_s']:.2f} s "
+            f"| {row['atlas_open_s'] / row['bare_open_s']:.2f}x | {row['atlas_filter_s']:.2f} s "
+            f"| {row['bare_filter_s']:.2f} s | {row['atlas_filter_s'] / row['bare_filter_s']:.2f}x "
+            f"| {row['layers_open_s']:.2f} s | {row['layers_open_s'] / row['atlas_open_s']:.2f}x "
+            f"| {row['layers_filter_s']:.2f} s | {row['layers_filter_s'] / row['atlas_filter_s']:.2f}x |"
+        )
+    return lines
+
+
 def browser_timings() -> dict:
     """Navigation to map drawn (median of 3 fresh visitors) and a second session's memory."""
     from playwright.sync_api import sync_playwright
@@ -129,6 +212,10 @@ def browser_timings() -> dict:
         finally:
             process.terminate()
             process.wait(timeout=30)
+        results["map"] = [
+            map_versus_bare(browser, {"INCIDENTS_DATA": ""}, "187 curated"),
+            map_versus_bare(browser, {"INCIDENTS_DATA": str(dataset(100_000))}, "100,000"),
+        ]
         browser.close()
     return results
 
@@ -238,6 +325,7 @@ def main() -> None:
         table(rows, browser), "",
         *download_lines(rows), "",
         *playback_lines(rows, curated, browser), "",
+        *(map_lines(browser["map"]) if "map" in browser else []), "",
         "## Targets", "",
         *verdicts(rows, browser), "",
     ])  # fmt: skip

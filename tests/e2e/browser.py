@@ -49,11 +49,14 @@ def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 60) ->
     raise TimeoutError(f"streamlit did not answer on {url} within {timeout}s")
 
 
-def start_app(env_extra: dict | None = None) -> tuple[subprocess.Popen, str]:
+def start_app(env_extra: dict | None = None, script: str = "app.py") -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, **(env_extra or {})}
-    command = [sys.executable, "-m", "components.serve", "--server.port", str(port),
-               "--server.address", "127.0.0.1"]  # fmt: skip
+    if script == "app.py":
+        command = [sys.executable, "-m", "components.serve"]
+    else:  # a benchmark's baseline page
+        command = [sys.executable, "-m", "streamlit", "run", script]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://localhost:{port}"
     wait_for_health(url, process)
