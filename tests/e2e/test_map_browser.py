@@ -124,3 +124,19 @@ def test_a_layer_link_draws_the_layer_with_no_request_beyond_localhost(visitor):
     assert any(name.startswith("Taiwan Strait median line") for name in names)
     assert any(name.startswith("PLA tracks") for name in names)
     # the visitor fixture fails the test on any request to another host
+
+
+def test_the_built_in_basemap_has_text_labels_and_water_unlike_land(visitor):
+    page = open_at(visitor, "region=syria")
+    style = page.evaluate(
+        f"""() => {{ const map = {GD}._fullLayout.map._subplot.map; const style = map.getStyle();
+        const colour = (type) => style.layers.filter(l => l.type === type).map(l => l.paint && (l.paint['background-color']
+            || l.paint['fill-color']));
+        return {{labels: style.layers.filter(l => l.type === 'symbol' && l.layout && l.layout['text-field']).length,
+                 water: colour('background'), land: colour('fill'), glyphs: style.glyphs,
+                 shown: map.queryRenderedFeatures().filter(f => f.layer.type === 'symbol').map(f => f.properties.name)}}; }}"""
+    )
+    assert style["labels"] >= 3
+    assert style["water"][0] != style["land"][0]
+    assert style["glyphs"].startswith("http://localhost")
+    assert {"Syria", "Damascus"} <= set(style["shown"]), "a newcomer can read where this is"
