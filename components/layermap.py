@@ -121,7 +121,9 @@ def render_credits(layers: list[Layer]) -> None:
     if not layers:
         return
     credits = "; ".join(
-        f"{layer.meta.title} ({layer.meta.source.publisher}, {layer.meta.authority}, {layer.meta.licence.name})"
+        f"{layer.meta.title} ({layer.meta.source.publisher}, {layer.meta.authority}, {layer.meta.licence.name}"
+        + (": positions redrawn from schematic maps, approximate" if layer.meta.kind == "tracks" else "")
+        + ")"
         for layer in layers
     )
     text.caption("Layers: {}", credits, limit=900)

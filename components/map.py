@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import text
-from components.basemap import distance_ruler, offline_style
+from components.basemap import REGULAR, distance_ruler, offline_style
 from components.palette import OTHER_COLOUR, category_index, category_label, hover_labels
 from incidents import safe_text
 from incidents.geo import (
@@ -238,7 +238,8 @@ def _series_traces(frame: pd.DataFrame, rows: list[int]) -> list[go.Scattermap]:
     return [
         go.Scattermap(lat=members["lat"], lon=members["lon"], mode="lines", line={"color": SERIES_COLOUR, "width": 1.5},
                       hoverinfo="skip", name="Series, in date order"),
-        go.Scattermap(lat=members["lat"], lon=members["lon"], mode="markers",
+        go.Scattermap(lat=members["lat"], lon=members["lon"], mode="markers+text", textposition="top right",
+                      textfont={"size": 11, "color": SERIES_COLOUR, "family": REGULAR},
                       marker={"size": 15, "color": SERIES_COLOUR, "opacity": 0.9},
                       customdata=members["row"].to_numpy(dtype=np.int32),
                       hovertext=[f"Same series · {text}" for text in hover_labels(members)], hoverinfo="text",

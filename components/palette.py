@@ -75,9 +75,16 @@ def add_hover_column(full_frame: pd.DataFrame) -> None:
     full_frame[HOVER_COLUMN] = hover_labels(full_frame)
 
 
+# Above this uncertainty a marker's position says only which region it happened in.
+REGION_ONLY_KM = 500
+
+
 def hover_labels(frame: pd.DataFrame) -> np.ndarray:
+    """date · title, and for a position known only to the region, that warning."""
     if HOVER_COLUMN in frame.columns:
         return frame[HOVER_COLUMN].to_numpy(dtype=object)
-    return (frame["date"].dt.strftime("%Y-%m-%d") + " · " + safe_text.hover_series(frame["title"])).to_numpy(
-        dtype=object
-    )
+    text = frame["date"].dt.strftime("%Y-%m-%d") + " · " + safe_text.hover_series(frame["title"])
+    if "radius_km" in frame.columns:
+        vague = (frame["radius_km"] > REGION_ONLY_KM).fillna(False)
+        text = text.where(~vague, text + " (location known only to the region)")
+    return text.to_numpy(dtype=object)

@@ -121,3 +121,52 @@ def test_circle_crossing_the_antimeridian_stays_a_circle():
     distances = [geodesic((0.0, 179.5), (lat, (lon + 180) % 360 - 180)).km for lat, lon in zip(lats, lons, strict=True)]
     assert max(abs(d - 200) for d in distances) < 0.01
     assert max(lons) - min(lons) < 5  # no jump from +180 to -180
+
+
+def test_incidents_at_one_position_are_gathered_and_nearby_ones_are_not():
+    import numpy as np
+
+    from incidents.geo import group_points
+
+    lats = np.array([35.0, 35.004, 35.0, 35.2, -10.0])
+    lons = np.array([38.5, 38.501, 38.5, 38.5, 179.999])
+    groups = group_points(lats, lons)
+    assert groups.group[0] == groups.group[1] == groups.group[2]  # within ~1 km: one marker
+    assert len(set(groups.group.tolist())) == 3  # 20 km away, and across the world: apart
+    assert sorted(groups.sizes.tolist()) == [1, 1, 3]
+
+
+def test_the_map_fits_a_circle_with_a_margin_and_points_with_their_surroundings():
+    from incidents.geo import MIN_PAD_DEG, bounds_of, circle_bounds
+
+    west, south, east, north = circle_bounds(34.89, 35.89, 300)
+    assert west < 35.89 - 300 / 111 / 0.82 < 35.89 + 300 / 111 / 0.82 < east
+    assert south < 34.89 - 300 / 111 < 34.89 + 300 / 111 < north
+    assert bounds_of([10.0], [20.0]) == (20 - MIN_PAD_DEG, 10 - MIN_PAD_DEG, 20 + MIN_PAD_DEG, 10 + MIN_PAD_DEG)
+    assert bounds_of([], []) is None
+    assert bounds_of([89.0], [179.9])[2:] == (180.0, 85.0), "clipped to what a web-mercator map shows"
+
+
+def test_a_position_known_only_to_the_region_says_so_in_its_hover():
+    import pandas as pd
+
+    from components.palette import hover_labels
+
+    frame = pd.DataFrame({"date": pd.to_datetime(["2023-01-01", "2023-01-02"]), "title": ["A", "B"],
+                          "radius_km": [600.0, 40.0]})  # fmt: skip
+    first, second = hover_labels(frame)
+    assert first.endswith("(location known only to the region)")
+    assert "known only" not in second
+
+
+@pytest.mark.parametrize("width", [320, 390, 768, 1024, 1440, 2000])
+def test_the_first_view_shows_every_point_at_each_width(width):
+    import numpy as np
+
+    from components.map import fit_view
+
+    lats, lons = np.array([10.0, 40.0, 55.0]), np.array([-20.0, 30.0, 120.0])
+    view = fit_view(lats, lons, width_px=width, height_px=340)
+    shown_lon = width / 512 * 360 / 2 ** view["zoom"]
+    assert shown_lon >= np.ptp(lons) or view["zoom"] == 0.3  # the floor: the browser refits below it
+    assert abs(view["center"]["lon"] - np.mean([lons.min(), lons.max()])) < 1e-6
