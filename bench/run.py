@@ -112,7 +112,7 @@ def _open_and_filter(browser, url: str) -> tuple[float, float]:
 def map_versus_bare(browser, env: dict, label: str, rounds: int = 3) -> dict:
     """The Atlas page (with and without every airspace layer) against the bare map page, the
     three alternating in one run; medians."""
-    from tests.e2e.browser import start_app
+    from tests.e2e.browser import start_app, stop_app
 
     atlas, url = start_app(env)
     # Streamlit serves static/ from beside the script it runs: the bare page needs the basemap.
@@ -131,8 +131,7 @@ def map_versus_bare(browser, env: dict, label: str, rounds: int = 3) -> dict:
             samples["layers"].append(_open_and_filter(browser, f"{url}/?{layers}"))
     finally:
         for process in (atlas, bare):
-            process.terminate()
-            process.wait(timeout=30)
+            stop_app(process)
     result = {"label": label}
     for name, values in samples.items():
         result[f"{name}_open_s"] = statistics.median(v[0] for v in values)
@@ -166,7 +165,15 @@ def browser_timings() -> dict:
     """Navigation to map drawn (median of 3 fresh visitors) and a second session's memory."""
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.browser import CHROMIUM_FLAGS, chromium_path, memory_mb, start_app, wait_idle, wait_map_drawn
+    from tests.e2e.browser import (
+        CHROMIUM_FLAGS,
+        chromium_path,
+        memory_mb,
+        start_app,
+        stop_app,
+        wait_idle,
+        wait_map_drawn,
+    )
 
     if not chromium_path():
         return {}
@@ -204,14 +211,12 @@ def browser_timings() -> dict:
                 if size == 100_000:
                     results[size]["first_step_s"] = first_step_seconds(browser, url)
             finally:
-                process.terminate()
-                process.wait(timeout=30)
+                stop_app(process)
         process, url = start_app({"INCIDENTS_DATA": ""})
         try:
             results["curated"] = {"first_step_s": first_step_seconds(browser, url)}
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            stop_app(process)
         results["map"] = [
             map_versus_bare(browser, {"INCIDENTS_DATA": ""}, "187 curated"),
             map_versus_bare(browser, {"INCIDENTS_DATA": str(dataset(100_000))}, "100,000"),

@@ -63,6 +63,17 @@ def start_app(env_extra: dict | None = None, script: str = "app.py") -> tuple[su
     return process, url
 
 
+def stop_app(process: subprocess.Popen) -> None:
+    """Stop a server; kill it if it does not stop in time (a session still running can hold
+    Streamlit's shutdown)."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=20)
+
+
 def memory_mb(pid: int) -> float:
     """Resident memory of a process (Linux /proc), in MiB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -8,12 +8,11 @@ localhost for anything. Without Chromium the tests skip, except in CI where that
 from __future__ import annotations
 
 import os
-import subprocess
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.browser import CHROMIUM_FLAGS, chromium_path, start_app
+from tests.e2e.browser import CHROMIUM_FLAGS, chromium_path, start_app, stop_app
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
@@ -22,12 +21,7 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 def app_url(browser):
     process, url = start_app({"INCIDENTS_DATA": ""})
     yield url
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:  # a session still playing back can hold the shutdown
-        process.kill()
-        process.wait(timeout=20)
+    stop_app(process)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests import hostile
-from tests.e2e.browser import TIMEOUT, start_app, wait_idle
+from tests.e2e.browser import TIMEOUT, start_app, stop_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -25,8 +25,7 @@ def hostile_app(request, browser, tmp_path_factory):
     data = writers[request.param]()
     process, url = start_app({"INCIDENTS_DATA": str(data)})
     yield url
-    process.terminate()
-    process.wait(timeout=20)
+    stop_app(process)
 
 
 def _watch(page) -> dict[str, list]:
