@@ -79,12 +79,15 @@ def first_step_seconds(browser, url: str) -> float:
     return statistics.median(times)
 
 
+# The map is drawn: MapLibre has loaded and rendered; returns how many points its traces hold
+# (a filter change is redrawn when that number changes and the map has loaded again).
 MAP_READY = """() => { const gd = document.querySelector('.st-key-map .js-plotly-plot');
     const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
         && gd._fullLayout.map._subplot.map;
-    if (!map || !map.loaded()) return 0;
+    if (!map || !map.loaded() || !gd._fullData) return 0;
     const layers = map.getStyle().layers.map(l => l.id).filter(id => id.endsWith('-circle'));
-    return map.queryRenderedFeatures({layers}).length; }"""
+    if (!map.queryRenderedFeatures({layers}).length) return 0;
+    return gd._fullData.reduce((n, t) => n + ((t.mode || '').includes('markers') && t.lat ? t.lat.length : 0), 0); }"""
 
 
 def _open_and_filter(browser, url: str) -> tuple[float, float]:
@@ -103,7 +106,7 @@ def _open_and_filter(browser, url: str) -> tuple[float, float]:
     widget.click()
     start = time.perf_counter()
     page.get_by_role("option", name="Collision", exact=True).click()
-    page.wait_for_function(f"() => {{ const n = ({MAP_READY})(); return n > 0 && n < {before}; }}", timeout=120_000)
+    page.wait_for_function(f"() => {{ const n = ({MAP_READY})(); return n > 0 && n !== {before}; }}", timeout=120_000)
     changed = time.perf_counter() - start
     context.close()
     return opened, changed
@@ -217,10 +220,15 @@ def browser_timings() -> dict:
             results["curated"] = {"first_step_s": first_step_seconds(browser, url)}
         finally:
             stop_app(process)
-        results["map"] = [
-            map_versus_bare(browser, {"INCIDENTS_DATA": ""}, "187 curated"),
-            map_versus_bare(browser, {"INCIDENTS_DATA": str(dataset(100_000))}, "100,000"),
-        ]
+        results["map"] = []
+        for env, label in (
+            ({"INCIDENTS_DATA": ""}, "187 curated"),
+            ({"INCIDENTS_DATA": str(dataset(100_000))}, "100,000"),
+        ):
+            try:
+                results["map"].append(map_versus_bare(browser, env, label))
+            except Exception as error:  # report what could not be measured; keep the rest
+                print(f"map comparison at {label} failed: {type(error).__name__}: {error}", flush=True)
         browser.close()
     return results
 
