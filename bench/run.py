@@ -98,7 +98,7 @@ def _open_and_filter(browser, url: str) -> tuple[float, float]:
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     start = time.perf_counter()
-    page.goto(url)
+    page.goto(url, timeout=120_000)  # the 30 s default was not enough at 100k with every layer
     before = page.wait_for_function(MAP_READY, timeout=120_000).json_value()
     opened = time.perf_counter() - start
     wait_idle(page)
