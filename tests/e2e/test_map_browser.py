@@ -18,11 +18,17 @@ PHONE = {"width": 390, "height": 844}
 GD = "document.querySelector('.st-key-map .js-plotly-plot')"
 
 
+SETTLED = f"""() => {{ const gd = {GD}; if (!gd || !gd._fullLayout || gd.dataset.atlasFitted === undefined)
+    return false; const map = gd._fullLayout.map._subplot.map; return map.loaded() && !map.isMoving(); }}"""
+
+
 def open_at(visitor, query: str, viewport: dict | None = None) -> Page:
     session = visitor(viewport)
-    session.page.goto(f"{session.app_url}/?{query}")
+    # Two browser suites share two cores in CI: a page may take longer than the 30 s default.
+    session.page.goto(f"{session.app_url}/?{query}", timeout=3 * TIMEOUT)
     wait_idle(session.page)
     wait_map_drawn(session.page)
+    session.page.wait_for_function(SETTLED, timeout=TIMEOUT)  # the view is fitted and still
     return session.page
 
 
@@ -76,8 +82,15 @@ def test_syria_july_2023_every_incident_is_a_marker_or_counted_in_a_shared_one(v
     (key, hover) = max(drawn["groups"], key=lambda group: int(group[1].split("<b>")[1].split(" ")[0]))
     together = int(hover.split("<b>")[1].split(" ")[0])
     assert together >= 4, "four or more July 2023 incidents share one published point"
-    click_customdata(page, key)
     listed = page.locator("[class*='st-key-group-2023-']")
+    for _ in range(3):  # a click while the map still moves can miss the marker: click again
+        page.wait_for_function(SETTLED, timeout=TIMEOUT)
+        click_customdata(page, key)
+        try:
+            listed.first.wait_for(timeout=TIMEOUT / 3)
+            break
+        except PlaywrightTimeout:
+            continue
     listed.first.wait_for(timeout=TIMEOUT)
     assert listed.count() == together
     third = listed.nth(2).get_attribute("class").split("st-key-group-")[1].split(" ")[0]

@@ -22,7 +22,7 @@ MAIN = "[data-testid=stMain]"
 def open_at(visitor, query: str = "", viewport: dict | None = None) -> Page:
     session = visitor(viewport or LAPTOP)
     page = session.page
-    page.goto(f"{session.app_url}/?{query}")
+    page.goto(f"{session.app_url}/?{query}", timeout=3 * TIMEOUT)  # CI runs two browser suites on two cores
     wait_idle(page)
     wait_map_drawn(page)
     return page
