@@ -99,23 +99,26 @@ def group_key(lat: float, lon: float) -> str:
     return f"@{lat:.{GROUP_DECIMALS}f},{lon:.{GROUP_DECIMALS}f}"
 
 
-def _group_hover(hover: np.ndarray, members: np.ndarray) -> str:
-    names = "<br>".join(str(text) for text in hover[members][:GROUP_HOVER_NAMES])
-    more = len(members) - GROUP_HOVER_NAMES
-    tail = f"<br>… and {more} more" if more > 0 else ""
-    return f"<b>{len(members)} incidents here</b> (click for the list)<br>{names}{tail}"
+def _listed_hover(frame: pd.DataFrame, groups: PointGroups, keys: np.ndarray, heading: str) -> list[str]:
+    """For each group in ``keys``: ``heading`` (with {n}, its size), then the names of its first
+    GROUP_HOVER_NAMES incidents and "and N more". Shared markers and binned cells alike."""
+    hover = hover_labels(frame)
+    order = np.argsort(groups.group, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(groups.sizes)[:-1]])
+    texts = []
+    for key in keys:
+        size = int(groups.sizes[key])
+        names = "<br>".join(str(text) for text in hover[order[starts[key] : starts[key] + GROUP_HOVER_NAMES]])
+        more = f"<br>… and {size - GROUP_HOVER_NAMES:,} more" if size > GROUP_HOVER_NAMES else ""
+        texts.append(f"{heading.format(n=f'{size:,}')}<br>{names}{more}")
+    return texts
 
 
 def _group_traces(frame: pd.DataFrame, groups: PointGroups, shared: np.ndarray) -> list[go.Scattermap]:
     """One marker per position shared by several incidents: a dark ring sized by the count,
     hover naming them, a click listing them (so none is hidden under another)."""
-    hover = hover_labels(frame)
     keys = np.flatnonzero(shared)
-    order = np.argsort(groups.group, kind="stable")
-    starts = np.searchsorted(groups.group[order], keys)
-    texts = [
-        _group_hover(hover, order[start : start + groups.sizes[key]]) for key, start in zip(keys, starts, strict=True)
-    ]
+    texts = _listed_hover(frame, groups, keys, "<b>{n} incidents here</b> (click for the list)")
     sizes = (14 + 4 * np.sqrt(groups.sizes[keys])).astype(np.float32)
     lats, lons = groups.lats[keys].astype(np.float32), groups.lons[keys].astype(np.float32)
     customdata = [group_key(float(lat), float(lon)) for lat, lon in zip(lats, lons, strict=True)]
@@ -184,7 +187,7 @@ def _binned_trace(frame: pd.DataFrame) -> go.Scattermap:
         lat=centre_lats,
         lon=centre_lons,
         customdata=customdata.astype(np.float32),
-        hovertext=_bin_hover(frame, bins),
+        hovertext=_listed_hover(frame, bins, np.arange(len(bins.sizes)), "<b>{n} incidents</b> (click to show them)"),
         hoverinfo="text",
         mode="markers",
         marker={
@@ -197,19 +200,6 @@ def _binned_trace(frame: pd.DataFrame) -> go.Scattermap:
         },
         name=f"Binned counts ({cell:.2g}° cells)",
     )
-
-
-def _bin_hover(frame: pd.DataFrame, bins: PointGroups) -> list[str]:
-    """Each cell's count and the first incidents in it, then "and N more"."""
-    hover = hover_labels(frame)
-    order = np.argsort(bins.group, kind="stable")
-    starts = np.concatenate([[0], np.cumsum(bins.sizes)[:-1]])
-    texts = []
-    for start, size in zip(starts, bins.sizes, strict=True):
-        names = "<br>".join(str(text) for text in hover[order[start : start + min(size, GROUP_HOVER_NAMES)]])
-        more = f"<br>… and {size - GROUP_HOVER_NAMES:,} more" if size > GROUP_HOVER_NAMES else ""
-        texts.append(f"<b>{size:,} incidents</b> (click to show them)<br>{names}{more}")
-    return texts
 
 
 def is_binned(frame: pd.DataFrame) -> bool:

@@ -14,7 +14,6 @@ import pandas as pd
 import streamlit as st
 
 from components import text
-from components.map import group_key
 from components.url_state import open_incident
 from incidents.geo import GROUP_DECIMALS, Bounds
 
@@ -69,10 +68,11 @@ def _close_group() -> None:
 
 def members(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     """The incidents of the view at a shared marker's position."""
-    lats = np.round(frame["lat"].to_numpy(), GROUP_DECIMALS)
-    lons = np.round(frame["lon"].to_numpy(), GROUP_DECIMALS)
-    keys = np.array([group_key(lat, lon) for lat, lon in zip(lats, lons, strict=True)], dtype=object)
-    return frame.loc[keys == key].sort_values(["date", "id"])
+    lat, lon = (float(part) for part in key.removeprefix("@").split(","))
+    at = (np.round(frame["lat"].to_numpy(), GROUP_DECIMALS) == lat) & (
+        np.round(frame["lon"].to_numpy(), GROUP_DECIMALS) == lon
+    )
+    return frame.loc[at].sort_values(["date", "id"])
 
 
 def render_group_list(frame: pd.DataFrame) -> None:
