@@ -88,7 +88,7 @@ def test_every_series_member_links_every_other():
 def test_vocabulary_entries_have_a_label_and_known_keys(name):
     for code, entry in vocabulary(name).entries.items():
         assert isinstance(entry.get("label"), str), code
-        known = {"label", "description", "rule", "bbox", "group", "period", "completeness"}
+        known = {"label", "description", "rule", "bbox", "group", "period", "completeness", "initiator", "target"}
         assert set(entry) <= known, f"{name}.{code}: {set(entry)}"
 
 
