@@ -63,6 +63,6 @@ def render_about(
         text.subheader("Propose a record or a correction")
         text.markdown(
             "Every fact rests on a publication the record cites. To add an incident or correct one, "
-            "open an issue or a pull request as the project's CONTRIBUTING.md describes, with links to "
-            "the original statements; docs/curation.md gives the rules."
+            "open an issue or a pull request as the project's `CONTRIBUTING.md` describes, with links to "
+            "the original statements; `docs/curation.md` gives the rules."
         )
