@@ -114,3 +114,17 @@ def test_the_panel_shows_when_the_record_appeared_and_what_changed(two, app_with
     ) in text
     app = app_with_releases({"incident": ADDED_RECORD["id"]})
     assert f"Record history\n2026-03-09, release {second}: first appeared\nPermalink" in page_texts(app)
+
+
+def test_the_shipped_release_of_the_current_data_shows_the_same_incidents(shipped_app, monkeypatch):
+    from incidents.catalog import load_catalog
+    from incidents.releases import RELEASES_DIR, read_book
+
+    monkeypatch.delenv(RELEASES_ENV, raising=False)
+    latest = read_book(RELEASES_DIR).latest
+    assert latest is not None
+    current = shipped_app({"region": "syria"})
+    app = shipped_app({"region": "syria", "asof": latest.version})
+    assert sorted(table_ids(app)) == sorted(table_ids(current))
+    if latest.version == load_catalog().version:
+        assert "It is also the current data." in notice_texts(app)

@@ -221,3 +221,15 @@ def test_cli_export_of_a_corrupt_release_errors_cleanly(two):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(f"asof={first}: the release cannot be shown: its snapshot {first}.parquet")
+
+
+def test_the_shipped_releases_load_and_rebuild_their_versions():
+    book = read_book(releases.RELEASES_DIR)
+    assert book.problems == []
+    assert book.releases, "the repository ships at least its first release"
+    for release in book.releases:
+        catalog, why = load_release(book, release)
+        assert why == ""
+        assert catalog is not None
+        assert dataset_version(catalog.records.values()) == release.version
+        assert sorted(book.manifests[release.version].records) == sorted(catalog.records)
