@@ -17,7 +17,7 @@ from components.map import OpenIncident, render_map
 from components.overview import render_count, render_overview
 from components.palette import category_label, colour_map, grouped
 from components.panel import render_airspace_facts, render_incident_panel
-from components.releases import as_of_view, render_changes_since, render_version
+from components.releases import as_of_view, render_changes_since, render_version, render_version_caption
 from components.table import render_table, shown_rows
 from components.timeline import render_timeline
 from incidents import export, view
@@ -48,7 +48,7 @@ near = view.proximity_place(state)
 heading, count = st.columns([3, 1], vertical_alignment="bottom")
 with heading:
     text.title("Airspace Incident Atlas")
-    text.caption("Curated, sourced military airspace incidents · dataset version {}", catalog.version)
+    render_version_caption(catalog.version, book)
 with count:
     render_count(frame, len(catalog.frame))
 notices.render_link_notices(link_notices)

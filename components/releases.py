@@ -37,6 +37,14 @@ def as_of_view(book: Book, requested: str | None, load: Callable[[Book, Release]
     return AsOf(requested, release, catalog, why)
 
 
+def render_version_caption(version: str, book: Book) -> None:
+    """The dataset version under the title, and whether a link made now can reproduce it."""
+    release = book.find(version)
+    released = f"data released {release.date.isoformat()}" if release else "data not yet released"
+    # The version stays last: readers (and tests) take it as the caption's last word.
+    text.caption("Curated, sourced military airspace incidents · {} · dataset version {}", released, version)
+
+
 def render_version(link_version: str | None, data_version: str, book: Book, as_of: AsOf, count: int) -> None:
     """The banner of an as-of view, why it could not be shown, or the offer to show it."""
     if as_of.catalog is not None and as_of.release is not None:

@@ -128,3 +128,12 @@ def test_the_shipped_release_of_the_current_data_shows_the_same_incidents(shippe
     assert sorted(table_ids(app)) == sorted(table_ids(current))
     if latest.version == load_catalog().version:
         assert "It is also the current data." in notice_texts(app)
+
+
+def test_the_caption_says_whether_the_data_shown_is_released(two, app_with_releases, monkeypatch, tmp_path):
+    data, _, first, second = two
+    assert f"data released 2026-03-09 · dataset version {second}" in page_texts(app_with_releases({}), "caption")
+    as_of = app_with_releases({"asof": first})
+    assert f"data released 2026-01-05 · dataset version {first}" in page_texts(as_of, "caption")
+    monkeypatch.setenv(RELEASES_ENV, str(tmp_path / "no-releases"))
+    assert f"data not yet released · dataset version {second}" in page_texts(run_app({}, data, monkeypatch), "caption")
