@@ -233,3 +233,15 @@ def test_the_shipped_releases_load_and_rebuild_their_versions():
         assert catalog is not None
         assert dataset_version(catalog.records.values()) == release.version
         assert sorted(book.manifests[release.version].records) == sorted(catalog.records)
+
+
+def test_invalid_records_are_never_released(tmp_path):
+    from tests.factories import record, write_record
+
+    data = write_fixture_dataset(tmp_path / "data")
+    write_record(data, record(id="2020-05-05-broken", verification="probably"))
+    result = run_cli("release", "--data", str(data), "--releases", str(tmp_path / "releases"))
+    assert result.returncode == 1
+    assert result.stdout.strip() == "not released: 1 record files do not validate (run validate)"
+    assert not (tmp_path / "releases").exists()
+    assert not (tmp_path / "CHANGELOG.md").exists()
