@@ -1,6 +1,6 @@
 """Data releases on the page: the offer to show a link's view as of its version, the banner
-of an as-of view with what changed since, and a record's history (incidents/releases.py
-computes all of it; this module only renders)."""
+of an as-of view and what changed since (incidents/releases.py computes them; this module
+renders; a record's history is part of the incident panel, components/panel.py)."""
 
 from __future__ import annotations
 
