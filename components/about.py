@@ -44,14 +44,14 @@ def render_about(
     records: int,
     shares: SourceShares | None,
     version: str,
-    updated: str | None,
+    updated: str,
 ) -> None:
     with st.expander("About the data: definitions, collections, coverage, how to contribute"):
         _counts(records, shares)
         text.markdown(
             "**Dataset version** {}: a content hash of the records, so a link made with this version "
             "(`v=` in it) says whether the data has changed since.{}",
-            version, text.Safe(text.fill(" Last updated: {}.", updated)) if updated else "",
+            version, text.Safe(text.fill(" Last updated: {}.", updated)),
         )  # fmt: skip
         text.subheader("Collections")
         text.caption("Each collection gathers the records one stated rule covers; completeness says what is missing.")

@@ -12,6 +12,7 @@ from incidents import safe_text
 from incidents.geo import Place, geodesic_km
 from incidents.labels import actor_label, label
 from incidents.model import Actor, Incident
+from incidents.releases import HistoryEntry
 from incidents.vocab import SERIES
 
 PRECISION_FORMAT = {"day": "%d %B %Y", "month": "%B %Y (day not reported)", "year": "%Y (month not reported)"}
@@ -120,6 +121,8 @@ def render_incident_panel(
     permalink: str,
     shown_ids: set[str],
     near: Place | None = None,
+    history: list[HistoryEntry] | None = None,
+    releases: int = 0,
 ) -> None:
     text.heading(incident.title)
     text.markdown(
@@ -161,5 +164,27 @@ def render_incident_panel(
                   icon=":material/filter_alt:")  # fmt: skip
     if incident.related:
         _related(incident, related_titles, shown_ids)
+    if history is not None:
+        render_record_history(history, releases)
     text.markdown("**Permalink to this incident**")
     st.code(permalink, language=None)
+
+
+def render_record_history(entries: list[HistoryEntry], releases: int) -> None:
+    """When the record first appeared and each release that changed it, with the fields."""
+    text.markdown("**Record history**")
+    if not releases:
+        text.caption("No data release has been made yet.")
+        return
+    if not entries:
+        text.caption("Not in any data release yet: the record is newer than the last release.")
+        return
+    words = {"added": "first appeared", "removed": "left the data", "changed": "changed"}
+    lines = [
+        text.Safe(
+            text.fill("- {}, release {}: {}", entry.release.date.isoformat(), entry.release.version, words[entry.kind])
+            + (text.fill(" ({})", ", ".join(entry.fields)) if entry.fields else "")
+        )
+        for entry in entries
+    ]
+    text.markdown("\n".join(["{}"] * len(lines)), *lines)

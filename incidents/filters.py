@@ -444,6 +444,10 @@ PARAMS: tuple[Param, ...] = (
     Param("color", "color", color, "colour-by field: " + ", ".join(COLOR_FIELDS), "color=initiator", "Colour by",
           default=DEFAULT_COLOR, widget=Widget("select", options="colour")),
     Param("v", "version", version, "dataset version the link was made with", "v=3f2a9c1e", "Dataset version"),
+    # Which data the view is applied to: a release's snapshot (incidents/releases.py), so a
+    # cited link shows the incidents of its day. Not a widget: the page's button sets it.
+    Param("asof", "as_of", version, "show the view on the data of this release (a dataset version)", "asof=3f2a9c1e",
+          "As of release", widget_key="asof"),
 )  # fmt: skip
 
 BY_KEY = {param.key: param for param in PARAMS}

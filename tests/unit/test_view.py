@@ -90,6 +90,9 @@ NOTICE_CASES = [
     ("incident=not+an+id", "incident"),
     ("color=rainbow", "color"),
     ("v=zz", "v"),
+    ("asof=zz", "asof"),
+    ("asof=ABCDEF12", "asof"),  # versions are lower-case hex
+    ("asof=abc", "asof"),
 ]
 
 
@@ -170,6 +173,7 @@ def view_states(draw) -> ViewState:
         incident=draw(st.one_of(st.none(), st.just("2023-03-14-black-sea-su27-mq9-collision"))),
         color=draw(st.sampled_from(list(view.COLOR_FIELDS))),
         version=draw(st.one_of(st.none(), st.text("0123456789abcdef", min_size=8, max_size=8))),
+        as_of=draw(st.one_of(st.none(), st.text("0123456789abcdef", min_size=6, max_size=64))),
     )
 
 
@@ -181,6 +185,26 @@ def test_any_valid_state_survives_the_round_trip(state):
     assert parsed.state == state
     assert parse_view("?" + view_query(state)).state == state
     assert parse_view(view.view_params(state)).state == state
+
+
+AS_OF_CASES = [
+    ("asof=71f94f5a", "71f94f5a", "asof=71f94f5a"),
+    ("v=71f94f5a&asof=71f94f5a&region=syria", "71f94f5a", "region=syria&v=71f94f5a&asof=71f94f5a"),
+    ("asof=0123456789abcdef&asof=abcdef12", "abcdef12", "asof=abcdef12"),  # one release: the last value
+    ("?asof=abcdef&type=shootdown", "abcdef", "type=shootdown&asof=abcdef"),
+]
+
+
+@pytest.mark.parametrize(("query", "as_of", "canonical"), AS_OF_CASES, ids=[case[0] for case in AS_OF_CASES])
+def test_the_release_key_round_trips(fixture_catalog, query, as_of, canonical):
+    parsed = parse_view(query)
+    assert parsed.notices == []
+    assert parsed.state.as_of == as_of
+    assert view_query(parsed.state) == canonical
+    assert parse_view(canonical).state == parsed.state
+    assert parse_view(view.view_params(parsed.state)).state == parsed.state
+    # The key chooses the data, not the incidents of it: alone it filters nothing.
+    assert len(apply(fixture_catalog.frame, parsed.state.replace(types=(), regions=()))) == len(FIXTURE_IDS)
 
 
 def test_a_group_filter_is_described_by_its_label_in_a_citation():
