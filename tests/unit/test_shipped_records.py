@@ -176,3 +176,8 @@ def test_the_intercepts_group_finds_every_chinese_intercept_of_australia_and_can
     query = "group=intercepts&initiator=CN&target=AU&target=CA&from=2022-01-01"
     found = set(apply(shipped().frame, parse_view(query).state)["id"])
     assert set(CN_INTERCEPTS_OF_AU_CA) <= found
+
+
+def test_other_holds_at_most_five_percent_of_the_records():
+    frame = shipped().frame
+    assert (frame["type"] == "other").sum() <= 0.05 * len(frame)
