@@ -11,7 +11,7 @@ from datetime import date
 import streamlit as st
 
 from components import compare, layermap, mapview, notices, playback, research, selection, text, url_state, window
-from components.data import current_catalog, current_layers
+from components.data import current_catalog, current_engine, current_layers
 from components.filters import render_filters
 from components.map import OpenIncident, render_map
 from components.overview import render_count, render_overview
@@ -26,6 +26,7 @@ st.set_page_config(page_title="Airspace Incident Atlas", page_icon="✈️", lay
 
 url_state.refuse_oversized_links()  # already in place when started by components.serve
 catalog = current_catalog()
+engine = current_engine()
 layers, layer_problems = current_layers()
 zones = layermap.zone_labels(layers)
 seeded, link_notices = url_state.read_view()
@@ -35,7 +36,7 @@ with st.sidebar:
         {"layer": {layer.id: layer.meta.title for layer in layers}, "zone": zones},
     )
 state = url_state.widget_state(catalog.version)
-frame = view.apply(catalog.frame, state)
+frame = view.rows_shown(catalog.frame, engine.rows(state))
 links = url_state.Links(state)
 near = view.proximity_place(state)
 
@@ -134,7 +135,7 @@ render_overview(
     frame, state.color, colours, key="overview", on_month=lambda: selection.open_selected_point("overview-monthly")
 )
 compare.render_comparison(
-    sorted(catalog.frame["date"].dt.year.unique().tolist()), view.comparison(catalog.frame, state), state.compare
+    sorted(catalog.frame["date"].dt.year.unique().tolist()), engine.comparison(state), state.compare
 )
 text.subheader("Incidents")
 table_rows = shown_rows(frame)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from components import text
 from components.palette import add_colour_columns, add_hover_column
+from incidents import engine
 from incidents.airspace import FACT_COLUMNS, zone_facts
 from incidents.catalog import DATA_ENV, Catalog, data_path, load_catalog, record_files
 from incidents.filters import COLOR_FIELDS
@@ -80,3 +81,27 @@ def current_catalog() -> Catalog:
                    path, DATA_ENV)  # fmt: skip
         st.stop()
     return _load(str(path), dataset_signature(path), _layers_signature())
+
+
+# A catalog held in memory is filtered in memory unless $INCIDENTS_ENGINE asks for a query
+# engine: at a few hundred incidents pandas answers in a millisecond, where building and
+# compiling a query costs ~10 ms (bench/engines.md).
+IN_MEMORY_ENGINE = "pandas"
+
+
+@st.cache_resource(show_spinner="Starting the query engine…", max_entries=4)
+def _engine(path: str, signature: tuple, layers_signature: tuple, name: str) -> engine.Engine:
+    catalog = _load(path, signature, layers_signature)
+    return engine.over_frame(catalog.frame, name)  # type: ignore[arg-type]
+
+
+def current_engine() -> engine.Engine:
+    """The engine that answers this dataset's views: $INCIDENTS_ENGINE (duckdb, pandas, spark;
+    Spark at $INCIDENTS_SPARK_MASTER), else pandas for the catalog in memory."""
+    try:
+        name = engine.configured_engine() or IN_MEMORY_ENGINE
+    except ValueError as error:
+        text.error("{}", str(error))
+        st.stop()
+    path = data_path()
+    return _engine(str(path), dataset_signature(path), _layers_signature(), name)

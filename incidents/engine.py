@@ -120,8 +120,8 @@ class PandasEngine(Engine):
         return self.frame.loc[mask(self.frame, state, self.gazetteer)]
 
     def rows(self, state: ViewState) -> np.ndarray:
-        kept = self._kept(state)
-        return np.sort(kept["row"].to_numpy()) if "row" in kept else np.flatnonzero(mask(self.frame, state))
+        kept = np.flatnonzero(mask(self.frame, state, self.gazetteer))
+        return np.sort(self.frame["row"].to_numpy()[kept]) if "row" in self.frame else kept
 
     def count(self, state: ViewState) -> int:
         return int(mask(self.frame, state, self.gazetteer).sum())
@@ -239,10 +239,19 @@ class QueryEngine(Engine):
         return _bins(found["lat"], found["lon"], found["n"])
 
     def sample(self, state: ViewState, limit: int, columns: Sequence[str] = SHOWN_COLUMNS) -> pd.DataFrame:
+        # Two steps: the newest rows' numbers (ordering reads two columns and the filter's),
+        # then those rows' columns (``row`` ascends through the file, so the row groups'
+        # statistics skip the rest). One ordered query over every shown column read them all.
         kept = self.kept(state)
-        present = [c for c in columns if c in kept.columns]
-        newest = kept.order_by([kept["date"].desc(), kept["id"].desc()]).limit(limit).select(present)
-        return cast(pd.DataFrame, self._run(newest))
+        newest = kept.order_by([kept["date"].desc(), kept["id"].desc()]).limit(limit).select("row")
+        rows = self._run(newest)["row"].to_numpy(dtype=np.int64)
+        present = [c for c in columns if c in self.table.columns]
+        if len(rows) == 0:
+            return cast(pd.DataFrame, self._run(self.table.select(present).limit(0)))
+        found = self.table.filter(self.table["row"].between(int(rows.min()), int(rows.max())))
+        found = found.filter(found["row"].isin(rows.tolist()))
+        found = self._run(found.order_by([found["date"].desc(), found["id"].desc()]).select(present))
+        return cast(pd.DataFrame, found).reset_index(drop=True)
 
     def playback_count(self, state: ViewState, window: periods.Window) -> int:
         kept = self.kept(state)
