@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 
 .PHONY: run test test-fast lint typecheck format validate setup dev-setup clean basemap glyphs screenshot browser bench \
-	mutation tracks firs java parity
+	mutation tracks firs java parity bench-engines
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -88,6 +88,11 @@ browser:
 # bench/results.md. Takes several minutes (the 1M baseline alone is slow).
 bench: dev-setup
 	$(PY) -m bench.run
+
+# The query engine (DuckDB) beside the in-memory pandas path at 1M and 10M synthetic rows, each
+# in a fresh process; writes bench/engines.md. Long (10M rows are written once to /tmp); never in CI.
+bench-engines: dev-setup
+	$(PY) -m bench.engines run --sizes 1000000,10000000 --replicate-above 1000000
 
 # The README's screenshot, taken by the browser suite against the real app.
 screenshot: dev-setup
