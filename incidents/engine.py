@@ -239,18 +239,16 @@ class QueryEngine(Engine):
         return _bins(found["lat"], found["lon"], found["n"])
 
     def sample(self, state: ViewState, limit: int, columns: Sequence[str] = SHOWN_COLUMNS) -> pd.DataFrame:
-        # Two steps: the newest rows' numbers (ordering reads two columns and the filter's),
-        # then those rows' columns (``row`` ascends through the file, so the row groups'
-        # statistics skip the rest). One ordered query over every shown column read them all.
+        # Two steps: the date of the limit-th newest row (ordering timestamps alone is cheap),
+        # then the rows from that date on, ordered by date and id (few; strings are read only
+        # for them). One ordered query over every shown column read them all.
         kept = self.kept(state)
-        newest = kept.order_by([kept["date"].desc(), kept["id"].desc()]).limit(limit).select("row")
-        rows = self._run(newest)["row"].to_numpy(dtype=np.int64)
+        dates = self._run(kept.select("date").order_by(kept["date"].desc()).limit(limit))["date"]
         present = [c for c in columns if c in self.table.columns]
-        if len(rows) == 0:
+        if len(dates) == 0:
             return cast(pd.DataFrame, self._run(self.table.select(present).limit(0)))
-        found = self.table.filter(self.table["row"].between(int(rows.min()), int(rows.max())))
-        found = found.filter(found["row"].isin(rows.tolist()))
-        found = self._run(found.order_by([found["date"].desc(), found["id"].desc()]).select(present))
+        recent = kept.filter(kept["date"] >= pd.Timestamp(dates.min()).to_pydatetime())
+        found = self._run(recent.order_by([recent["date"].desc(), recent["id"].desc()]).limit(limit).select(present))
         return cast(pd.DataFrame, found).reset_index(drop=True)
 
     def playback_count(self, state: ViewState, window: periods.Window) -> int:
@@ -303,10 +301,16 @@ def _comparison_frame(counts: list[pd.DataFrame], column: str) -> pd.DataFrame:
 # --- opening an engine --------------------------------------------------------------------------
 
 
+DUCKDB_MEMORY_ENV = "INCIDENTS_DUCKDB_MEMORY"
+DEFAULT_DUCKDB_MEMORY = "1GB"
+
+
 def duckdb_backend() -> Any:
+    """DuckDB in this process, its memory bounded (``$INCIDENTS_DUCKDB_MEMORY``, default 1GB;
+    DuckDB's own default is 80% of the machine, which it fills with cached Parquet pages)."""
     import ibis
 
-    return ibis.duckdb.connect()
+    return ibis.duckdb.connect(memory_limit=os.environ.get(DUCKDB_MEMORY_ENV) or DEFAULT_DUCKDB_MEMORY)
 
 
 def spark_backend(master: str | None = None) -> Any:

@@ -42,6 +42,7 @@ def test_spark_keeps_the_rows_the_link_contract_names(fixture_engines, query, ex
     assert spark.ids(state) == duckdb.ids(state) == brute_force_ids(frame, state) == sorted(expected)
 
 
+@pytest.mark.timeout(1200)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_spark_duckdb_and_brute_force_agree_on_random_views(curated_engines, data):

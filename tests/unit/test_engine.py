@@ -137,3 +137,10 @@ def test_the_engine_is_chosen_by_name_and_a_wrong_name_is_refused(monkeypatch):
         engine.configured_engine()
     monkeypatch.setenv(engine.SPARK_MASTER_ENV, "spark://cluster:7077")
     assert engine.spark_master() == "spark://cluster:7077"
+
+
+def test_duckdb_memory_is_bounded_by_configuration(monkeypatch):
+    monkeypatch.setenv(engine.DUCKDB_MEMORY_ENV, "300MB")
+    backend = engine.duckdb_backend()
+    (limit,) = backend.raw_sql("SELECT current_setting('memory_limit')").fetchone()
+    assert limit.replace(" ", "").upper() in {"300.0MB", "286.1MIB", "300MB"}, limit
