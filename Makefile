@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 
 .PHONY: run test test-fast lint typecheck format validate setup dev-setup clean basemap glyphs screenshot browser bench \
-	mutation tracks firs
+	mutation tracks firs java parity bench-engines
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -66,6 +66,20 @@ mutation: $(VENV)/.installed-mutation
 	$(VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN)
 	$(VENV)/bin/mutmut results
 
+# The query engine on Apache Spark: pyspark (requirements-spark.txt) with Debian's Java runtime.
+$(VENV)/.installed-spark: $(VENV)/.installed-dev requirements-spark.txt
+	$(PY) -m pip install --quiet -r requirements-spark.txt
+	touch $@
+
+java:
+	command -v java >/dev/null || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }
+
+# Every filter keeps the same ids on DuckDB, on Spark (local mode) and by brute force, on the
+# fixture data and on Hypothesis views (tests/parity). Spark starts in about a minute on two
+# cores, so this is a target of its own, run by CI after `make test`.
+parity: java $(VENV)/.installed-spark
+	ATLAS_SPARK=1 $(PY) -m pytest -q -p no:cacheprovider tests/parity tests/unit/test_engine.py
+
 # Debian's Chromium for the browser tests (never a downloaded browser); needs root.
 browser:
 	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
@@ -74,6 +88,11 @@ browser:
 # bench/results.md. Takes several minutes (the 1M baseline alone is slow).
 bench: dev-setup
 	$(PY) -m bench.run
+
+# The query engine (DuckDB) beside the in-memory pandas path at 1M and 10M synthetic rows, each
+# in a fresh process; writes bench/engines.md. Long (10M rows are written once to /tmp); never in CI.
+bench-engines: dev-setup
+	$(PY) -m bench.engines run --sizes 1000000,10000000 --replicate-above 1000000
 
 # The README's screenshot, taken by the browser suite against the real app.
 screenshot: dev-setup

@@ -23,7 +23,14 @@ from components import (
     url_state,
     window,
 )
-from components.data import about_data, current_catalog, current_layers, current_releases, release_catalog
+from components.data import (
+    about_data,
+    current_catalog,
+    current_engine,
+    current_layers,
+    current_releases,
+    release_catalog,
+)
 from components.filters import render_filters
 from components.map import OpenIncident, render_map
 from components.overview import render_count, render_overview
@@ -48,13 +55,14 @@ seeded, link_notices = url_state.read_view()
 # asof=: the view is applied to a release's snapshot, through the same path as current data.
 as_of = as_of_view(book, url_state.requested_as_of(), release_catalog)
 catalog = as_of.catalog or current
+engine = current_engine(as_of.catalog)
 with st.sidebar:
     basemap = render_filters(
         {**catalog.filter_options, "layers": [layer.id for layer in layers], "zones": list(zones)},
         {"layer": {layer.id: layer.meta.title for layer in layers}, "zone": zones},
     )
 state = url_state.widget_state(catalog.version)
-frame = view.apply(catalog.frame, state)
+frame = view.rows_shown(catalog.frame, engine.rows(state))
 links = url_state.Links(state)
 near = view.proximity_place(state)
 
@@ -161,7 +169,7 @@ render_overview(
     frame, state.color, colours, key="overview", on_month=lambda: selection.open_selected_point("overview-monthly")
 )
 compare.render_comparison(
-    sorted(catalog.frame["date"].dt.year.unique().tolist()), view.comparison(catalog.frame, state), state.compare
+    sorted(catalog.frame["date"].dt.year.unique().tolist()), engine.comparison(state), state.compare
 )
 text.subheader("Incidents")
 table_rows = shown_rows(frame)

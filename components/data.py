@@ -9,6 +9,7 @@ import streamlit as st
 
 from components import text
 from components.palette import add_colour_columns, add_hover_column
+from incidents import engine
 from incidents.about import Coverage, SourceShares, coverage, curated_shares
 from incidents.airspace import FACT_COLUMNS, zone_facts
 from incidents.catalog import DATA_ENV, Catalog, data_path, load_catalog, record_files
@@ -128,3 +129,30 @@ def _release(folder: str, version: str, signature: tuple, layers_signature: tupl
 def release_catalog(book: Book, release: Release) -> tuple[Catalog | None, str]:
     """A release's snapshot as a catalog like the current one, or why it cannot be shown."""
     return _release(str(book.folder), release.version, _releases_signature(book.folder), _layers_signature())
+
+
+# A catalog held in memory is filtered in memory unless $INCIDENTS_ENGINE asks for a query
+# engine: at a few hundred incidents pandas answers in a millisecond, where building and
+# compiling a query costs ~10 ms (bench/engines.md).
+IN_MEMORY_ENGINE: engine.EngineName = "pandas"
+
+
+@st.cache_resource(show_spinner="Starting the query engine…", max_entries=4)
+def _engine(path: str, signature: tuple, layers_signature: tuple, name: str) -> engine.Engine:
+    catalog = _load(path, signature, layers_signature)
+    return engine.over_frame(catalog.frame, name)  # type: ignore[arg-type]
+
+
+def current_engine(release: Catalog | None = None) -> engine.Engine:
+    """The engine that answers this dataset's views: $INCIDENTS_ENGINE (duckdb, pandas, spark;
+    Spark at $INCIDENTS_SPARK_MASTER), else pandas for the catalog in memory. A release's
+    catalog (``asof=``) is a small snapshot of curated data, filtered in memory."""
+    if release is not None:
+        return engine.over_frame(release.frame, IN_MEMORY_ENGINE)
+    try:
+        name = engine.configured_engine() or IN_MEMORY_ENGINE
+    except ValueError as error:
+        text.error("{}", str(error))
+        st.stop()
+    path = data_path()
+    return _engine(str(path), dataset_signature(path), _layers_signature(), name)

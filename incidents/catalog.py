@@ -26,6 +26,7 @@ from incidents.tabular import (
     DOCUMENT_SUFFIXES,
     TABULAR_SUFFIXES,
     RowRecords,
+    TooManyRows,
     file_version,
     read_documents,
     read_table,
@@ -146,6 +147,8 @@ def _load_table(path: Path) -> Catalog:
     shown = _display(path)
     try:
         table = read_table(path)
+    except TooManyRows as error:
+        return Catalog(incident_frame([]), {}, [Problem(shown, "(file)", str(error))])
     except Exception as error:
         return Catalog(incident_frame([]), {}, [Problem(shown, "(file)", f"cannot read {path.suffix} file: {error}")])
     valid, problems = validate_table(table, shown)

@@ -10,6 +10,9 @@ Datasette's ``Filter`` objects are the model.
 
 from __future__ import annotations
 
+import functools
+import math
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from incidents import periods
-from incidents.geo import Gazetteer, haversine_km, resolve_place
+from incidents.geo import EARTH_RADIUS_KM, Gazetteer, haversine_km, resolve_place
 from incidents.labels import label
 from incidents.model import ID_PATTERN, is_actor_code, parse_iso_date
 from incidents.vocab import (
@@ -84,6 +87,9 @@ class Context:
 
 
 Narrow = Callable[[pd.DataFrame, Any, Context], Mask]
+# The same narrowing as a query predicate: (ibis table, value, context) -> a boolean ibis
+# expression. ibis is typed loosely here so that importing the declarations does not import it.
+Express = Callable[[Any, Any, Context], Any]
 Describe = Callable[[Any], str | None]
 
 
@@ -98,6 +104,7 @@ class Param:
     default: Any = None
     repeated: bool = False
     narrow: Narrow | None = None  # None: the key selects or styles, it does not filter
+    express: Express | None = None  # the same filter for a query engine (incidents/engine.py)
     describe: Describe | None = None  # the view -> words for a citation, or None
     widget: Widget = NO_WIDGET
     help: str | None = None
@@ -317,6 +324,88 @@ def effective_radius(state: Any) -> float:
     return float(state.radius_km) if state.radius_km is not None else DEFAULT_RADIUS_KM
 
 
+# --- the same narrowing as query predicates (ibis; incidents/engine.py runs them) --------
+# Each mirrors the pandas narrowing above it, value for value: the parity tests run both on
+# the same views. User text only ever becomes an ibis literal (a bound value the backend
+# escapes), never a piece of SQL; patterns are built with ``_literal`` as above.
+
+
+def _any_of(predicates: Sequence[Any]) -> Any:
+    return functools.reduce(operator.or_, predicates)
+
+
+def _nothing(table: Any) -> Any:
+    return table["id"].isnull() & table["id"].notnull()  # false on every row, whatever the backend
+
+
+def _everything(table: Any) -> Any:
+    return table["id"].isnull() | table["id"].notnull()
+
+
+def _in_query(column: str) -> Express:
+    return lambda table, codes, context: table[column].isin(list(codes))
+
+
+def _types_of_groups_query(table: Any, groups: tuple[str, ...], context: Context) -> Any:
+    types = [code for code, entry in vocabulary(TYPES).entries.items() if entry.get("group") in groups]
+    return table["type"].isin(types) if types else _nothing(table)
+
+
+def any_code_query(table: Any, column: str, codes: Sequence[str]) -> Any:
+    """``has_any`` as a predicate: a plain substring test per code (no pattern at all)."""
+    if not codes:
+        return _nothing(table)
+    return _any_of([table[column].contains(f"|{code}|") for code in codes])
+
+
+def _any_code_query(column: str) -> Express:
+    return lambda table, codes, context: any_code_query(table, column, codes)
+
+
+def _starts_by_query(table: Any, day: date, context: Context) -> Any:
+    return table["end"] >= pd.Timestamp(day).to_pydatetime()
+
+
+def _ends_by_query(table: Any, day: date, context: Context) -> Any:
+    return table["date"] <= pd.Timestamp(day).to_pydatetime()
+
+
+def _inside_zones_query(table: Any, zones: tuple[str, ...], context: Context) -> Any:
+    if "zones" not in table.columns:
+        return _everything(table)
+    return any_code_query(table, "zones", zones)
+
+
+def _platforms_query(table: Any, wanted: tuple[str, ...], context: Context) -> Any:
+    categories = tuple(p for p in wanted if p in vocabulary(CATEGORIES))
+    names = tuple(p.casefold() for p in wanted if p not in vocabulary(CATEGORIES))
+    found = any_code_query(table, "categories", categories)
+    if names:
+        alternatives = "|".join(_literal(name) for name in names)
+        pattern = rf"(?:^|[^\p{{L}}\p{{N}}])(?:{alternatives})(?:[^\p{{L}}\p{{N}}]|$)"
+        found = found | table["platforms"].re_search(pattern).fill_null(False)
+    return found
+
+
+def _all_words_query(table: Any, q: str, context: Context) -> Any:
+    found = _everything(table)
+    for word in search_words(q):
+        found = found & table["search_text"].contains(word).fill_null(False)
+    return found
+
+
+def _within_radius_query(table: Any, near: str, context: Context) -> Any:
+    place = resolve_place(near, context.gazetteer)
+    if place is None:
+        return _everything(table)
+    # haversine_km, term for term, so both engines keep the same rows at the edge.
+    phi1, lambda1 = math.radians(place.lat), math.radians(place.lon)
+    phi2, lambda2 = table["lat"].radians(), table["lon"].radians()
+    a = ((phi2 - phi1) / 2).sin() ** 2 + math.cos(phi1) * phi2.cos() * ((lambda2 - lambda1) / 2).sin() ** 2
+    distance = 2 * EARTH_RADIUS_KM * a.clip(lower=0, upper=1).sqrt().asin()
+    return distance <= effective_radius(context.state)
+
+
 # --- how a citation says it -----------------------------------------------------------------
 
 
@@ -370,19 +459,21 @@ def _codes_widget(options: str, labels: str) -> Widget:
 
 PARAMS: tuple[Param, ...] = (
     Param("from", "date_from", iso_date, "start of the date window, inclusive (ISO date)", "from=2023-01-01", "From",
-          narrow=_starts_by, describe=_window, widget=Widget("date")),
+          narrow=_starts_by, express=_starts_by_query, describe=_window, widget=Widget("date")),
     # The window is described once, by ``from``.
     Param("to", "date_to", iso_date, "end of the date window, inclusive (ISO date)", "to=2023-12-31", "To",
-          narrow=_ends_by, widget=Widget("date")),
+          narrow=_ends_by, express=_ends_by_query, widget=Widget("date")),
     Param("type", "types", vocab_code(TYPES), "incident types, repeated", "type=collision&type=shootdown",
-          "Incident type", repeated=True, narrow=_in("type"), describe=_listed("types", "type", "types"),
+          "Incident type", repeated=True, narrow=_in("type"),
+          express=_in_query("type"), describe=_listed("types", "type", "types"),
           widget=_codes_widget("type", "type")),
     Param("group", "groups", vocab_code(TYPE_GROUPS), "type groups, repeated: every type of each group",
-          "group=intercepts", "Type group", repeated=True, narrow=_types_of_groups,
+          "group=intercepts", "Type group", repeated=True, narrow=_types_of_groups, express=_types_of_groups_query,
           describe=_listed("type groups", TYPE_GROUPS, "groups"), widget=_codes_widget(TYPE_GROUPS, TYPE_GROUPS),
           help="Intercepts, violations, use of force, electronic: each includes all its types"),
     Param("series", "series", vocab_code(SERIES), "series of linked incidents, repeated",
           "series=syria-2023-07-mq9-harassment", "Series", repeated=True, narrow=_in("series"),
+          express=_in_query("series"),
           describe=_listed("series", SERIES, "series"), widget=_codes_widget(SERIES, SERIES),
           help="An episode or campaign whose incidents link each other"),
     Param("behaviour", "behaviours", vocab_code(BEHAVIOURS), "behaviours seen (flares, close pass, ...), repeated",
@@ -394,35 +485,41 @@ PARAMS: tuple[Param, ...] = (
           describe=_listed("collections", COLLECTIONS, "collections"), widget=_codes_widget(COLLECTIONS, COLLECTIONS),
           help="Records gathered under one stated inclusion rule (see About the data)"),
     Param("region", "regions", vocab_code(REGIONS), "regions, repeated", "region=black-sea", "Region",
-          repeated=True, narrow=_in("region"), describe=_listed("regions", "region", "regions"),
+          repeated=True, narrow=_in("region"),
+          express=_in_query("region"), describe=_listed("regions", "region", "regions"),
           widget=_codes_widget("region", "region")),
     Param("initiator", "initiators", actor, "initiator countries or actors, repeated", "initiator=RU", "Initiator",
-          repeated=True, narrow=_any_code("initiators"), describe=_listed("initiators", "initiator", "initiators"),
+          repeated=True, narrow=_any_code("initiators"),
+          express=_any_code_query("initiators"), describe=_listed("initiators", "initiator", "initiators"),
           widget=_codes_widget("data:initiators", "initiator"), help="Who performed the act"),
     Param("target", "targets", actor, "target countries or actors, repeated", "target=US", "Target",
-          repeated=True, narrow=_any_code("targets"), describe=_listed("targets", "target", "targets"),
+          repeated=True, narrow=_any_code("targets"),
+          express=_any_code_query("targets"), describe=_listed("targets", "target", "targets"),
           widget=_codes_widget("data:targets", "target"), help="Who received it"),
     Param("platform", "platforms", platform, "platform category or platform name, repeated", "platform=uav",
-          "Platform", repeated=True, narrow=_platforms, describe=_listed("platforms", "category", "platforms"),
+          "Platform", repeated=True, narrow=_platforms,
+          express=_platforms_query, describe=_listed("platforms", "category", "platforms"),
           widget=Widget("multiselect", options="category", labels="category", free_text=True),
           help="A platform category, or type a platform name such as MQ-9 Reaper", max_chars=60),
     Param("verification", "verification", vocab_code(VERIFICATION), "verification grades, repeated",
           "verification=official", "Verification", repeated=True, narrow=_in("verification"),
+          express=_in_query("verification"),
           describe=_listed("verification", "verification", "verification"),
           widget=_codes_widget("verification", "verification"), help=_definitions(VERIFICATION, "rule")),
     Param("q", "q", words, "free text searched in title, summary, location, platforms and tags", "q=reaper",
-          "Search", default="", narrow=_all_words, describe=_matching,
+          "Search", default="", narrow=_all_words, express=_all_words_query, describe=_matching,
           widget=Widget("text", placeholder="title, summary, place, platform"),
           help=f"Finds incidents containing every word (at most {MAX_WORDS} words)", max_chars=200),
     Param("near", "near", text, "place name or `lat,lon` for a proximity filter", "near=Tartus",
-          "Near (place or lat,lon)", default="", narrow=_within_radius, describe=_proximity,
+          "Near (place or lat,lon)", default="", narrow=_within_radius,
+          express=_within_radius_query, describe=_proximity,
           widget=Widget("text", placeholder="e.g. Tartus or 44.6,33.5"), max_chars=100),
     # Narrows through ``near``; on its own it is not written to a link.
     Param("radius_km", "radius_km", radius, f"radius around `near` in km (default {DEFAULT_RADIUS_KM:g})",
           "radius_km=300", "Radius (km)", requires="near", widget_key="f_radius",
           widget=Widget("number", placeholder=f"{DEFAULT_RADIUS_KM:g}", minimum=1.0, maximum=MAX_RADIUS_KM, step=50.0)),
     Param("zone", "zones", zone_id, "airspace zones the incident's point lies in (layer ids), repeated",
-          "zone=cn-ecs-adiz", "Inside zone", repeated=True, narrow=_inside_zones,
+          "zone=cn-ecs-adiz", "Inside zone", repeated=True, narrow=_inside_zones, express=_inside_zones_query,
           describe=_listed("inside", "zone", "zones"),
           widget=Widget("multiselect", options="data:zones", labels="zone"),
           help="Computed from the airspace layers (the map's Layers), never typed by hand"),

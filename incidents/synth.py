@@ -88,8 +88,8 @@ def _positions(rng: np.random.Generator, regions: np.ndarray) -> tuple[np.ndarra
     return np.round(lat, 3), np.round(lon, 3)
 
 
-def synthetic_table(n: int, seed: int = 1) -> pd.DataFrame:
-    """``n`` schema-valid fictional incidents in the flat export format."""
+def synthetic_table(n: int, seed: int = 1, first: int = 0) -> pd.DataFrame:
+    """``n`` schema-valid fictional incidents in the flat export format, numbered from ``first``."""
     rng = np.random.default_rng(seed)
     regions = _choice(rng, {region: spec[0] for region, spec in REGION_ACTORS.items()}, n)
     lat, lon = _positions(rng, regions)
@@ -104,7 +104,7 @@ def synthetic_table(n: int, seed: int = 1) -> pd.DataFrame:
     target_category = np.array(CATEGORY_LIST, dtype=object)[rng.integers(len(CATEGORY_LIST), size=n)]
     initiator_platform = _pick(rng, [PLATFORMS[c] for c in initiator_category])
     target_platform = _pick(rng, [PLATFORMS[c] for c in target_category])
-    numbers: npt.NDArray[np.str_] = np.char.zfill(np.arange(n).astype(str), 7)
+    numbers: npt.NDArray[np.str_] = np.char.zfill(np.arange(first, first + n).astype(str), 7)
     ids = np.char.add(np.char.add(dates.astype(str), "-synthetic-"), numbers)
     urls = np.char.add("https://example.org/synthetic/", numbers)
     table = pd.DataFrame({column: "" for column in NAMES}, index=range(n))
@@ -146,7 +146,15 @@ def synthetic_table(n: int, seed: int = 1) -> pd.DataFrame:
     return table
 
 
+# Above this many rows a Parquet file is written a part at a time (part k drawn with seed
+# ``seed * 1000 + k``), so ten million rows never sit in memory at once.
+PART_ROWS = 1_000_000
+
+
 def write_synthetic(n: int, seed: int, path: Path) -> None:
+    if path.suffix == ".parquet" and n > PART_ROWS:
+        _write_parts(n, seed, path)
+        return
     table = synthetic_table(n, seed)
     if path.suffix == ".parquet":
         typed(table).to_parquet(path, index=False)
@@ -154,3 +162,22 @@ def write_synthetic(n: int, seed: int, path: Path) -> None:
         table.to_csv(path, index=False)
     else:
         raise ValueError("write .parquet or .csv")
+
+
+def _write_parts(n: int, seed: int, path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer: pq.ParquetWriter | None = None
+    schema: pa.Schema | None = None
+    try:
+        for part, first in enumerate(range(0, n, PART_ROWS)):
+            rows = typed(synthetic_table(min(PART_ROWS, n - first), seed * 1000 + part, first))
+            table = pa.Table.from_pandas(rows, preserve_index=False)
+            if writer is None or schema is None:
+                schema = table.schema
+                writer = pq.ParquetWriter(path, schema)
+            writer.write_table(table.cast(schema))
+    finally:
+        if writer is not None:
+            writer.close()

@@ -19,6 +19,7 @@ from typing import Any, SupportsInt, cast
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 from pydantic import ValidationError
 
 from incidents.flat import NAMES, REQUIRED, SEPARATOR, incident_from_row, per_unique
@@ -44,10 +45,33 @@ def max_rows() -> int:
     return int(os.environ.get(MAX_ROWS_ENV) or DEFAULT_MAX_ROWS)
 
 
+class TooManyRows(ValueError):
+    """A file with more rows than $INCIDENTS_MAX_ROWS: refused whole, never half-loaded."""
+
+    def __init__(self, rows: int, more: bool = False):
+        self.rows = rows
+        counted = f"more than {max_rows():,}" if more else f"{rows:,}"
+        super().__init__(
+            f"{counted} rows exceed the limit of {max_rows():,} (${MAX_ROWS_ENV}); the file was not loaded: "
+            "raise the limit or split the file"
+        )
+
+
+def parquet_rows(path: Path) -> int:
+    """A Parquet file's row count from its footer, without reading a row."""
+    return int(pq.ParquetFile(path).metadata.num_rows)
+
+
 def read_table(path: Path) -> pd.DataFrame:
+    """A flat file's rows as read; TooManyRows past the limit (a Parquet file is refused from
+    its footer, a CSV after reading at most one row more than the limit)."""
     if path.suffix == ".parquet":
+        if (rows := parquet_rows(path)) > max_rows():
+            raise TooManyRows(rows)
         return pd.read_parquet(path)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, nrows=max_rows() + 1)
+    if len(table) > max_rows():
+        raise TooManyRows(len(table), more=True)
     # Undo the export's formula guard (incidents.safe_text.csv_cell): one leading quote.
     return cast(pd.DataFrame, table.apply(lambda column: column.str.removeprefix("'")))  # the stubs: Any
 
@@ -56,13 +80,36 @@ def _text(table: pd.DataFrame, column: str) -> pd.Series:
     return table[column].fillna("").astype(str).str.strip()
 
 
+class Tally:
+    """Failing rows per (column, message): how many, and the first examples. A file checked
+    in chunks (incidents/compiled.py) keeps one tally across them."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[str, str], list[Any]] = {}
+
+    def add(self, column: str, message: str, count: int, examples: list[str]) -> None:
+        entry = self.found.setdefault((column, message), [0, []])
+        entry[0] += count
+        entry[1].extend(examples[: EXAMPLES - len(entry[1])])
+
+    def problems(self, path: str) -> list[Problem]:
+        return [
+            Problem(path, column, f"{count:,} rows {message}, e.g. {', '.join(examples)}")
+            for (column, message), (count, examples) in self.found.items()
+        ]
+
+
 class RowChecks:
     """Collects, per column, which rows fail and why; reports counts and first examples."""
 
-    def __init__(self, table: pd.DataFrame, path: str):
+    def __init__(self, table: pd.DataFrame, path: str, tally: Tally | None = None):
         self.table, self.path = table, path
         self.bad = np.zeros(len(table), dtype=bool)
-        self.problems: list[Problem] = []
+        self.tally = tally or Tally()
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.tally.problems(self.path)
 
     def fail(self, column: str, mask: np.ndarray, message: str) -> None:
         mask = np.asarray(mask, dtype=bool)
@@ -71,12 +118,12 @@ class RowChecks:
         self.bad |= mask
         rows = np.flatnonzero(mask)
         # ROW holds row numbers; the stubs' scalar union for iat also has bytes.
-        examples = ", ".join(
+        examples = [
             f"row {self.table[ROW].iat[row]} ({self.table['id'].iat[row] if 'id' in self.table else '?'}: "  # type: ignore[str-bytes-safe]
             f"{str(self.table[column].iat[row])[:40]!r})"
             for row in rows[:EXAMPLES]
-        )
-        self.problems.append(Problem(self.path, column, f"{len(rows):,} rows {message}, e.g. {examples}"))
+        ]
+        self.tally.add(column, message, len(rows), examples)
 
 
 def _in_vocabulary(checks: RowChecks, column: str, name: str, optional: bool = False) -> None:
@@ -93,23 +140,29 @@ def _actor_codes_valid(values: pd.Series) -> np.ndarray:
     return per_unique(values, valid).to_numpy(dtype=bool)
 
 
-def validate_table(table: pd.DataFrame, path: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """The valid rows (normalised) and the problems of the others."""
+def _no_rows() -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype="str") for column in NAMES})
+
+
+def validate_table(
+    table: pd.DataFrame, path: str, first_row: int = 2, tally: Tally | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """The valid rows (normalised) and the problems of the others. A chunk of a larger file
+    passes the row number of its first row and the tally shared by every chunk; the row
+    problems are then the tally's to report."""
     problems: list[Problem] = []
     if len(table) > max_rows():
-        problems.append(Problem(path, "(file)", f"{len(table):,} rows exceed the limit of {max_rows():,} "
-                                f"(${MAX_ROWS_ENV}); rows after {max_rows():,} were not loaded"))  # fmt: skip
-        table = table.iloc[: max_rows()]
+        return _no_rows(), [Problem(path, "(file)", str(TooManyRows(len(table))))]
     missing = [column for column in REQUIRED if column not in table.columns]
     if missing:
         problems.append(Problem(path, "(columns)", f"required columns missing: {', '.join(missing)}; no row can load"))
-        return pd.DataFrame({column: pd.Series(dtype="str") for column in NAMES}), problems
+        return _no_rows(), problems
     absent = [column for column in NAMES if column not in table.columns]
     table = table.reset_index(drop=True).copy()
-    table[ROW] = np.arange(2, len(table) + 2)
+    table[ROW] = np.arange(first_row, first_row + len(table))
     for column in absent:
         table[column] = ""
-    checks = RowChecks(table, path)
+    checks = RowChecks(table, path, tally)
     for column in NAMES:
         if pd.api.types.is_numeric_dtype(table[column]):
             continue
@@ -152,7 +205,7 @@ def validate_table(table: pd.DataFrame, path: str) -> tuple[pd.DataFrame, list[P
         checks.fail(column, ~(text.str.startswith("[") & text.str.endswith("]")).to_numpy(), "are not JSON lists")
     valid = table[~checks.bad].reset_index(drop=True)
     valid["date_precision"] = precision[~checks.bad].to_numpy()
-    return valid, problems + checks.problems
+    return valid, problems + ([] if tally is not None else checks.problems)
 
 
 class RowRecords(Mapping[str, Incident]):
@@ -257,13 +310,29 @@ class RowRecords(Mapping[str, Incident]):
 
 
 def file_version(path: Path, valid_rows: int) -> str:
-    """Short content hash of the dataset file (and how many of its rows are valid)."""
+    """Short content hash of the dataset file (and how many of its rows are valid). A Parquet
+    file is hashed by its size and footer (schema, row groups, each column chunk's offsets,
+    sizes and statistics), so that a 10M-row file is not read whole to name its version."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    if path.suffix == ".parquet":
+        digest.update(parquet_footer(path))
+    else:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
     digest.update(str(valid_rows).encode())
     return digest.hexdigest()[:8]
+
+
+def parquet_footer(path: Path) -> bytes:
+    """The file's size and its Parquet footer (the metadata and its length, ``PAR1``)."""
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        handle.seek(max(0, size - 8))
+        tail = handle.read(8)
+        length = int.from_bytes(tail[:4], "little") if len(tail) == 8 and tail[4:] == b"PAR1" else 0
+        handle.seek(max(0, size - 8 - length))
+        return str(size).encode() + handle.read(length + 8)
 
 
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024

@@ -268,12 +268,20 @@ def mask(frame: pd.DataFrame, state: ViewState, gazetteer: Gazetteer | None = No
     return kept
 
 
+def _shown_columns(frame: pd.DataFrame) -> list[str]:
+    # Columns a presentation layer precomputed per dataset (prefix "colour_") travel along.
+    return [column for column in frame.columns if column in SHOWN_COLUMNS or column.startswith("colour_")]
+
+
 def apply(frame: pd.DataFrame, state: ViewState, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
     """The incidents a view shows (the columns of SHOWN_COLUMNS that the frame has).
     The open incident does not filter; it only selects."""
-    # Columns a presentation layer precomputed per dataset (prefix "colour_") travel along.
-    columns = [column for column in frame.columns if column in SHOWN_COLUMNS or column.startswith("colour_")]
-    return frame.loc[mask(frame, state, gazetteer), columns]
+    return frame.loc[mask(frame, state, gazetteer), _shown_columns(frame)]
+
+
+def rows_shown(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """``apply``'s frame from the catalog rows a query engine kept (incidents/engine.py)."""
+    return frame.iloc[rows][_shown_columns(frame)]
 
 
 def playback_window(state: ViewState) -> periods.Window | None:

@@ -231,3 +231,19 @@ def test_about_the_data_lists_every_collection_with_its_count_and_the_definition
     assert "Verification grades" in text
     assert "Roles (who is the initiator, who the target)" in text
     assert catalog.version in text
+
+
+@pytest.mark.parametrize("query", [{"type": ["unsafe_intercept", "shootdown"]}, {"initiator": "RU", "q": "black"}])
+def test_the_duckdb_engine_shows_the_same_view_as_pandas(fixture_app, monkeypatch, query):
+    monkeypatch.setenv("INCIDENTS_ENGINE", "pandas")
+    in_memory = fixture_app(query)
+    monkeypatch.setenv("INCIDENTS_ENGINE", "duckdb")
+    queried = fixture_app(query)
+    assert table_ids(queried) == table_ids(in_memory)
+    assert queried.metric[0].value == in_memory.metric[0].value
+
+
+def test_an_unknown_engine_is_named_on_the_page(fixture_app, monkeypatch):
+    monkeypatch.setenv("INCIDENTS_ENGINE", "oracle")
+    app = fixture_app()
+    assert any("is not one of duckdb, pandas, spark" in shown(error.value) for error in app.error)

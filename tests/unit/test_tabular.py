@@ -13,7 +13,7 @@ from incidents import export
 from incidents.catalog import load_catalog
 from incidents.flat import CATALOG_COLUMNS, incident_from_row
 from incidents.synth import synthetic_table
-from incidents.tabular import MAX_ROWS_ENV
+from incidents.tabular import MAX_ROWS_ENV, file_version, parquet_footer
 from incidents.vocab import vocabulary
 
 
@@ -118,11 +118,36 @@ def test_missing_optional_columns_load(synthetic_csv):
     assert len(catalog.frame) == 10
 
 
-def test_too_many_rows_loads_up_to_the_limit(synthetic_csv, monkeypatch):
+def test_a_csv_over_the_row_limit_is_refused_with_a_notice_not_half_loaded(synthetic_csv, monkeypatch):
     monkeypatch.setenv(MAX_ROWS_ENV, "6")
     catalog = load_catalog(synthetic_csv(synthetic_table(10)))
+    message = problems_by_field(catalog)["(file)"]
+    assert "more than 6 rows exceed the limit of 6" in message
+    assert "the file was not loaded" in message
+    assert catalog.frame.empty
+
+
+def test_a_parquet_file_over_the_row_limit_is_refused_from_its_footer(tmp_path, monkeypatch):
+    path = tmp_path / "big.parquet"
+    synthetic_table(10).to_parquet(path)
+    monkeypatch.setenv(MAX_ROWS_ENV, "6")
+    catalog = load_catalog(path)
     assert "10 rows exceed the limit of 6" in problems_by_field(catalog)["(file)"]
-    assert len(catalog.frame) == 6
+    assert catalog.frame.empty
+    monkeypatch.setenv(MAX_ROWS_ENV, "10")
+    assert len(load_catalog(path).frame) == 10
+
+
+def test_a_parquet_version_changes_with_the_content_and_is_read_from_the_footer(tmp_path):
+    first, second = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    synthetic_table(10).to_parquet(first)
+    changed = synthetic_table(10)
+    changed.loc[3, "title"] = "Another title"
+    changed.to_parquet(second)
+    assert file_version(first, 10) != file_version(second, 10)
+    assert file_version(first, 10) == file_version(first, 10) != file_version(first, 9)
+    assert parquet_footer(first).endswith(b"PAR1")
+    assert len(parquet_footer(first)) < first.stat().st_size
 
 
 def test_unreadable_file_is_a_problem_not_a_crash(tmp_path):

@@ -1,0 +1,249 @@
+"""`make bench-engines`: the query engine (DuckDB) beside today's in-memory pandas path.
+
+For each dataset (the curated records, then 1M and 10M synthetic rows written once to
+/tmp/atlas-bench), each engine runs in a fresh process (``measure``):
+
+- *cold open*: from nothing to the first query set answered (load + first render's data):
+  pandas reads and validates the whole file into the catalog frame (``load_catalog``); DuckDB
+  opens the compiled catalog Parquet (``incidents.compiled``, built once per file and timed
+  apart as *compile*) and queries it;
+- *rerun*: the query set of a rerun after a filter change (median of 5, two filters in turn);
+- *RSS*: the process's peak resident memory;
+- *bytes per rerun*: the pickled size of what the query set hands back to Python.
+
+The query set is what a rerun's charts need: the count, monthly counts per type (overview and
+binned timeline), map cells of 1 degree when the view has more than 5,000 incidents (else
+its points), and the newest 1,000 rows for the table. The page's own rendering (plotly,
+Streamlit) is the same for both engines and is measured by ``make bench``.
+10M is never run in CI: ``make bench-engines`` is not part of ``make test`` or ``.ci/run``.
+`--replicate-above N` builds a larger compiled catalog from copies of the 1M one (ids and row
+numbers made unique) instead of writing and compiling that many synthetic rows; the 10M row
+of this file was made so, and its compile time is not measured. The other helpers' browser
+suites shared the two cores during the run, so the wall-clock times are inflated; the CPU
+columns (the process's own CPU time, all threads) are the steadier comparison.
+The pandas path is not run at 10M (`--skip-pandas-above`): it peaks at 2.6 GB at 1M, so ten
+times the rows would need about 25 GB by extrapolation, more than the machine has.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(tempfile.gettempdir()) / "atlas-bench"
+OUT = ROOT / "bench" / "engines.md"
+MAP_POINT_LIMIT = 5_000  # components/map.py
+TABLE_ROWS = 1_000  # components/table.py
+FIRST = ""
+RERUNS = ("type=unsafe_intercept&type=drone_incursion&type=airspace_violation", "type=shootdown&region=syria")
+TARGETS = {1_000_000: (1.0, 150.0, 600.0), 10_000_000: (3.0, 300.0, 1_500.0)}  # s, ms, MB
+BYTES_TARGET_MB = 0.5
+
+
+def query_set(engine: Any, query: str) -> list[Any]:
+    from incidents.view import parse_view
+
+    state = parse_view(query).state
+    count = engine.count(state)
+    drawn = engine.bins(state, 1.0) if count > MAP_POINT_LIMIT else engine.sample(state, MAP_POINT_LIMIT)
+    return [count, engine.monthly(state, "type"), drawn, engine.sample(state, TABLE_ROWS)]
+
+
+def _open(engine_name: str, data: str) -> Any:
+    import numpy as np
+
+    from incidents import compiled, engine
+    from incidents.catalog import DATA_DIR, load_catalog
+
+    path = Path(data) if data else DATA_DIR
+    if path.name.startswith("catalog-"):  # already a compiled catalog (``replicated``)
+        return engine.over_parquet(path, "duckdb")
+    if engine_name == "pandas":
+        frame = load_catalog(path).frame
+        return engine.over_frame(frame.assign(row=np.arange(len(frame))), "pandas")
+    if path.suffix == ".parquet":
+        return engine.over_parquet(compiled.compiled(path, str(path)).path, "duckdb")
+    frame = load_catalog(path).frame
+    return engine.over_frame(frame.assign(row=np.arange(len(frame))), "duckdb")
+
+
+def measure(engine_name: str, data: str) -> dict[str, float]:
+    """One engine on one dataset, in this process (run it in a fresh one)."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    engine = _open(engine_name, data)
+    query_set(engine, FIRST)
+    cold, cold_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    reruns, cpu, sizes = [], [], []
+    for turn in range(5):
+        began, began_cpu = time.perf_counter(), time.process_time()
+        result = query_set(engine, RERUNS[turn % 2])
+        reruns.append((time.perf_counter() - began) * 1000)
+        cpu.append((time.process_time() - began_cpu) * 1000)
+        sizes.append(len(pickle.dumps(result)))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"cold_s": cold, "cold_cpu_s": cold_cpu, "rerun_ms": statistics.median(reruns),
+            "rerun_cpu_ms": statistics.median(cpu), "rss_mb": peak_mb, "bytes_mb": max(sizes) / 1e6}  # fmt: skip
+
+
+def compile_once(data: Path) -> float:
+    """Seconds to compile ``data`` (0 when the compiled file is already cached)."""
+    from incidents import compiled
+
+    start = time.perf_counter()
+    compiled.compiled(data, str(data))
+    return time.perf_counter() - start
+
+
+def _child(*arguments: str) -> Any:
+    env = {**os.environ, "INCIDENTS_MAX_ROWS": "20000000"}
+    command = [sys.executable, "-m", "bench.engines", *arguments]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True, timeout=3600, env=env)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def synthetic(size: int) -> Path:
+    path = DATA / f"synthetic-{size}.parquet"
+    if not path.exists():
+        from incidents.synth import write_synthetic
+
+        DATA.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".part.parquet")
+        write_synthetic(size, 1, partial)
+        partial.replace(path)
+    return path
+
+
+def replicated(size: int, base: int = 1_000_000) -> Path:
+    """A compiled catalog of ``size`` rows: copies of the ``base`` file's compiled catalog with
+    ids and row numbers made unique (DuckDB, seconds), for when writing and compiling ``size``
+    synthetic rows takes longer than the run has (``--replicate``)."""
+    import duckdb
+
+    from incidents import compiled
+
+    target = DATA / f"catalog-{size}-replicated.parquet"
+    if not target.exists():
+        source = compiled.compiled(synthetic(base), "base").path
+        connection = duckdb.connect()
+        connection.execute(
+            "COPY (SELECT * REPLACE (id || '-copy' || copy AS id, row + copy * ? AS row) "
+            "FROM read_parquet(?), range(?) AS copies(copy) ORDER BY copy, row) TO ? (FORMAT parquet)",
+            [base, str(source), size // base, str(target)],
+        )
+    return target
+
+
+def run(sizes: list[int], skip_pandas_above: int, replicate_above: int) -> list[dict[str, Any]]:
+    rows = []
+    for size in [0, *sizes]:
+        row: dict[str, Any] = {"size": size}
+        if size > replicate_above:
+            data = str(replicated(size))
+            row["replicated"] = True
+        else:
+            data = "" if size == 0 else str(synthetic(size))
+        if data and not row.get("replicated"):
+            row["compile_s"] = _child("compile", data)["compile_s"]
+        for name in ("pandas", "duckdb"):
+            if name == "pandas" and size > skip_pandas_above:
+                row[name] = None
+                continue
+            row[name] = _child("measure", name, data)
+            print(size, name, row[name], file=sys.stderr, flush=True)
+        rows.append(row)
+    return rows
+
+
+def _cell(result: dict[str, float] | None, key: str, unit: str, digits: int) -> str:
+    return "not run" if result is None else f"{result[key]:,.{digits}f} {unit}"
+
+
+def _ratio(rows: dict[str, Any], key: str) -> str:
+    if rows["pandas"] is None:
+        return "-"
+    return f"{rows['duckdb'][key] / rows['pandas'][key]:.2f}x"
+
+
+def report(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| incidents | engine | cold open | cold open (CPU) | rerun | rerun (CPU) | peak RSS | bytes per rerun "
+        "| compile (once per file) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        name = "295 curated" if row["size"] == 0 else f"{row['size']:,}"
+        for engine in ("pandas", "duckdb"):
+            result = row[engine]
+            compile_text = f"{row['compile_s']:.1f} s" if engine == "duckdb" and "compile_s" in row else "-"
+            if engine == "duckdb" and row.get("replicated"):
+                compile_text = "not measured (replicated 1M catalog)"
+            lines.append(
+                f"| {name} | {engine} | {_cell(result, 'cold_s', 's', 2)} | {_cell(result, 'cold_cpu_s', 's', 2)} | "
+                f"{_cell(result, 'rerun_ms', 'ms', 1)} | {_cell(result, 'rerun_cpu_ms', 'ms', 1)} | "
+                f"{_cell(result, 'rss_mb', 'MB', 0)} | {_cell(result, 'bytes_mb', 'MB', 3)} | {compile_text} |"
+            )
+        lines.append(
+            f"| {name} | DuckDB / pandas | {_ratio(row, 'cold_s')} | {_ratio(row, 'cold_cpu_s')} | "
+            f"{_ratio(row, 'rerun_ms')} | {_ratio(row, 'rerun_cpu_ms')} | {_ratio(row, 'rss_mb')} | "
+            f"{_ratio(row, 'bytes_mb')} | |"
+        )
+    lines += ["", "Targets (DuckDB):", ""]
+    for row in rows:
+        if row["size"] in TARGETS and row["duckdb"] is not None:
+            cold, rerun, rss = TARGETS[row["size"]]
+            got = row["duckdb"]
+            checks = [
+                (f"cold open <= {cold:g} s", got["cold_s"] <= cold, f"{got['cold_s']:.2f} s"),
+                (f"rerun <= {rerun:g} ms", got["rerun_ms"] <= rerun, f"{got['rerun_ms']:.0f} ms"),
+                (f"RSS <= {rss:,.0f} MB", got["rss_mb"] <= rss, f"{got['rss_mb']:,.0f} MB"),
+                (f"bytes <= {BYTES_TARGET_MB} MB", got["bytes_mb"] <= BYTES_TARGET_MB, f"{got['bytes_mb']:.3f} MB"),
+            ]
+            for label, met, value in checks:
+                lines.append(f"- {row['size']:,}: {label}: **{'met' if met else 'NOT met'}** ({value})")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("action", nargs="?", default="run", choices=["run", "measure", "compile"])
+    parser.add_argument("engine", nargs="?", default="")
+    parser.add_argument("data", nargs="?", default="")
+    parser.add_argument("--sizes", default="1000000,10000000")
+    parser.add_argument("--skip-pandas-above", type=int, default=1_000_000)
+    parser.add_argument("--replicate-above", type=int, default=1_000_000_000)
+    options = parser.parse_args()
+    if options.action == "measure":
+        print(json.dumps(measure(options.engine, options.data)))
+    elif options.action == "compile":
+        print(json.dumps({"compile_s": compile_once(Path(options.engine))}))
+    else:
+        sizes = [int(size) for size in options.sizes.split(",") if size]
+        table = report(run(sizes, options.skip_pandas_above, options.replicate_above))
+        print(table)
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        header = (
+            f"Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, 2 cores; load average at the end: {load}."
+        )
+        OUT.write_text(
+            "# Query engines: DuckDB beside the in-memory pandas path\n\n"
+            + (__doc__ or "")
+            + "\n"
+            + header
+            + "\n\n"
+            + table
+        )
+
+
+if __name__ == "__main__":
+    main()

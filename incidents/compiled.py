@@ -1,0 +1,157 @@
+"""A large flat Parquet file as a catalog the query engine reads, built in bounded memory.
+
+``compile_parquet`` reads the export-format file one batch of rows at a time, validates each
+with the same vectorised checks as a whole file (``tabular.validate_table``, one tally across
+batches, so problems still read "N rows ..., e.g. row R (id: value)"), turns the valid rows
+into catalog rows (``flat.catalog_frame``) and appends them to a catalog Parquet file. Memory
+holds one batch, never the file. Ids repeated across batches are found afterwards by one
+query and left out, as a whole file's checks would. The result is cached beside the system's
+temporary files under the source's signature (path, size, mtime), so a later cold open only
+opens it. ``open_flat_row`` reads the one row of the source a reader opens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from incidents.flat import catalog_frame
+from incidents.problems import Problem
+from incidents.tabular import ROW, Tally, TooManyRows, file_version, max_rows, parquet_rows, validate_table
+
+BATCH_ROWS = 250_000
+CACHE_ENV = "INCIDENTS_CACHE"
+SOURCE_ROW = "source_row"  # the row a spreadsheet shows for the incident in the source file
+TEXT = pa.string()
+SCHEMA = pa.schema([pa.field(name, kind) for name, kind in [
+    ("id", TEXT), ("title", TEXT), ("date", pa.timestamp("us")), ("end", pa.timestamp("us")),
+    ("date_precision", TEXT), ("type", TEXT), ("escalation_risk", TEXT), ("verification", TEXT), ("region", TEXT),
+    ("lat", pa.float64()), ("lon", pa.float64()), ("radius_km", pa.float64()), ("initiator", TEXT),
+    ("target", TEXT), ("initiators", TEXT), ("targets", TEXT), ("categories", TEXT), ("platforms", TEXT),
+    ("series", TEXT), ("n_sources", pa.int64()), ("search_text", TEXT), ("row", pa.int64()),
+    (SOURCE_ROW, pa.int64()),
+]])  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A compiled catalog: the Parquet file the engine reads, how many rows are valid, the
+    problems of the others, and the source's version."""
+
+    path: Path
+    rows: int
+    problems: list[Problem]
+    version: str
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get(CACHE_ENV) or Path(tempfile.gettempdir()) / "atlas-compiled")
+
+
+def _cache_key(source: Path) -> str:
+    stat = source.stat()
+    signature = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{max_rows()}"
+    return hashlib.sha256(signature.encode()).hexdigest()[:16]
+
+
+def compiled(source: Path, shown: str) -> Compiled:
+    """The compiled catalog of ``source``, from the cache or built now."""
+    target = cache_dir() / f"{source.stem}-{_cache_key(source)}.parquet"
+    sidecar = target.with_suffix(".json")
+    if target.exists() and sidecar.exists():
+        saved = json.loads(sidecar.read_text(encoding="utf-8"))
+        problems = [Problem(*problem) for problem in saved["problems"]]
+        return Compiled(target, saved["rows"], problems, saved["version"])
+    result = compile_parquet(source, target, shown)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    sidecar.write_text(
+        json.dumps({"rows": result.rows, "version": result.version,
+                    "problems": [[p.path, p.field, p.message] for p in result.problems]}),
+        encoding="utf-8",
+    )  # fmt: skip
+    return result
+
+
+def compile_parquet(source: Path, target: Path, shown: str) -> Compiled:
+    """Validate ``source`` a batch at a time and write its valid rows as catalog rows."""
+    total = parquet_rows(source)
+    if total > max_rows():
+        return Compiled(target, 0, [Problem(shown, "(file)", str(TooManyRows(total)))], "")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    tally, problems, written, first_row = Tally(), list[Problem](), 0, 2
+    with pq.ParquetWriter(partial, SCHEMA) as writer:
+        for batch in pq.ParquetFile(source).iter_batches(batch_size=BATCH_ROWS):
+            valid, file_problems = validate_table(batch.to_pandas(), shown, first_row, tally)
+            first_row += batch.num_rows
+            if file_problems:  # required columns missing: no row of any batch can load
+                problems = file_problems
+                break
+            rows = catalog_frame(valid.drop(columns=[ROW]))
+            rows["row"] = np.arange(written, written + len(rows))
+            rows[SOURCE_ROW] = valid[ROW].to_numpy()[_order(valid, rows)]
+            writer.write_table(pa.Table.from_pandas(rows[SCHEMA.names], schema=SCHEMA, preserve_index=False))
+            written += len(rows)
+    repeated = _repeated_ids(partial, tally)
+    if repeated:
+        written -= _drop_rows(partial, repeated)
+    partial.replace(target)
+    problems = sorted(problems + tally.problems(shown))
+    return Compiled(target, written, problems, file_version(source, written))
+
+
+def _order(valid: Any, rows: Any) -> np.ndarray:
+    """Positions in ``valid`` of the catalog rows (catalog_frame sorts by date and id)."""
+    position = {incident_id: i for i, incident_id in enumerate(valid["id"].astype(str))}
+    return np.array([position[incident_id] for incident_id in rows["id"]], dtype=np.int64)
+
+
+def _repeated_ids(path: Path, tally: Tally) -> list[int]:
+    """Rows whose id an earlier row of the file already has (across batches), tallied."""
+    import duckdb
+
+    connection = duckdb.connect()
+    found = connection.execute(
+        "SELECT row, id, source_row FROM (SELECT row, id, source_row, "
+        "row_number() OVER (PARTITION BY id ORDER BY source_row) AS n FROM read_parquet(?)) WHERE n > 1 "
+        "ORDER BY source_row",
+        [str(path)],
+    ).fetchall()
+    if found:
+        examples = [f"row {source_row} ({incident_id}: {incident_id[:40]!r})" for _, incident_id, source_row in found]
+        tally.add("id", "repeat an earlier id", len(found), examples[:3])
+    return [int(row) for row, _, _ in found]
+
+
+def _drop_rows(path: Path, rows: list[int]) -> int:
+    import duckdb
+
+    kept = path.with_suffix(".dedup")
+    connection = duckdb.connect()
+    connection.execute("CREATE TEMP TABLE dropped AS SELECT unnest(?::BIGINT[]) AS row", [rows])
+    connection.execute(
+        "COPY (SELECT * FROM read_parquet(?) WHERE row NOT IN (SELECT row FROM dropped)) TO ? (FORMAT parquet)",
+        [str(path), str(kept)],
+    )
+    kept.replace(path)
+    return len(rows)
+
+
+def open_flat_row(source: Path, incident_id: str) -> dict[str, Any] | None:
+    """The one flat row of ``source`` with this id (the open record), read by a query."""
+    import duckdb
+
+    connection = duckdb.connect()
+    cursor = connection.execute("SELECT * FROM read_parquet(?) WHERE id = ? LIMIT 1", [str(source), incident_id])
+    names = [column[0] for column in cursor.description or []]
+    found = cursor.fetchone()
+    return dict(zip(names, found, strict=True)) if found else None

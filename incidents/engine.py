@@ -1,0 +1,380 @@
+"""Query engines under the view: the same filters as pandas masks or as ibis queries.
+
+``incidents.filters`` declares each link key once, with a pandas narrowing (``narrow``) and
+the same filter as an ibis predicate (``express``). An engine answers what a rerun asks of
+the data (which rows, how many, per month, per map cell, the drawn sample, two periods
+compared) either in memory with pandas (``PandasEngine``, the baseline) or as queries that
+ibis compiles for a backend (``QueryEngine``): DuckDB embedded by default, Apache Spark by
+configuration, over the compiled catalog frame or a catalog Parquet file. Only aggregates,
+the drawn rows (at most a limit) and the open record come back into Python.
+
+``INCIDENTS_ENGINE`` = ``duckdb`` | ``pandas`` | ``spark`` selects the engine (unset: pandas
+for a catalog held in memory, DuckDB for a file too large for it); ``INCIDENTS_SPARK_MASTER``
+is the Spark master URL (default ``local[2]``). docs/architecture.md, "Query engine".
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import os
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import numpy as np
+import pandas as pd
+
+from incidents import periods
+from incidents.filters import PARAMS, Context
+from incidents.geo import Gazetteer
+from incidents.view import COMPARED, SHOWN_COLUMNS, ViewState, mask
+
+ENGINE_ENV = "INCIDENTS_ENGINE"
+SPARK_MASTER_ENV = "INCIDENTS_SPARK_MASTER"
+DEFAULT_SPARK_MASTER = "local[2]"
+ENGINES = ("duckdb", "pandas", "spark")
+EngineName = Literal["duckdb", "pandas", "spark"]
+TABLE = "catalog"
+
+
+def configured_engine() -> EngineName | None:
+    """The engine ``$INCIDENTS_ENGINE`` names (None when unset: the data path chooses);
+    ValueError for a name that is not an engine, so start-up says so."""
+    name = (os.environ.get(ENGINE_ENV) or "").strip().lower()
+    if not name:
+        return None
+    if name not in ENGINES:
+        raise ValueError(f"${ENGINE_ENV}={name!r} is not one of {', '.join(ENGINES)}")
+    return cast(EngineName, name)
+
+
+def spark_master() -> str:
+    return os.environ.get(SPARK_MASTER_ENV) or DEFAULT_SPARK_MASTER
+
+
+@dataclass(frozen=True)
+class Bins:
+    """Map cells of ``cell_deg`` degrees: per cell the mean position of its incidents and
+    their count (what ``geo.grid_bins`` gives, computed where the data is)."""
+
+    lats: np.ndarray
+    lons: np.ndarray
+    counts: np.ndarray
+
+
+class Engine(ABC):
+    """What a rerun asks of the data, whatever runs it."""
+
+    name: str
+
+    @abstractmethod
+    def rows(self, state: ViewState) -> np.ndarray:
+        """The catalog rows (column ``row``) the view keeps, ascending."""
+
+    @abstractmethod
+    def count(self, state: ViewState) -> int: ...
+
+    @abstractmethod
+    def ids(self, state: ViewState) -> list[str]:
+        """The ids the view keeps, sorted (the parity tests compare these)."""
+
+    @abstractmethod
+    def monthly(self, state: ViewState, column: str) -> pd.DataFrame:
+        """Incidents per month and value of ``column``: columns month (first day), value, count."""
+
+    @abstractmethod
+    def bins(self, state: ViewState, cell_deg: float) -> Bins: ...
+
+    @abstractmethod
+    def sample(self, state: ViewState, limit: int, columns: Sequence[str] = SHOWN_COLUMNS) -> pd.DataFrame:
+        """The newest ``limit`` rows of the view (what is drawn or tabled), newest first."""
+
+    @abstractmethod
+    def playback_count(self, state: ViewState, window: periods.Window) -> int:
+        """How many incidents of the view overlap a playback window."""
+
+    @abstractmethod
+    def comparison(self, state: ViewState) -> dict[str, pd.DataFrame]:
+        """``view.comparison``: counts per type, region and initiator in the two periods."""
+
+
+def _months(dates: pd.Series) -> pd.Series:
+    months: pd.Series = dates.dt.to_period("M").dt.to_timestamp()
+    return months
+
+
+class PandasEngine(Engine):
+    """The in-memory baseline: ``view.mask`` over the catalog frame."""
+
+    name = "pandas"
+
+    def __init__(self, frame: pd.DataFrame, gazetteer: Gazetteer | None = None):
+        self.frame = frame
+        self.gazetteer = gazetteer
+
+    def _kept(self, state: ViewState) -> pd.DataFrame:
+        return self.frame.loc[mask(self.frame, state, self.gazetteer)]
+
+    def rows(self, state: ViewState) -> np.ndarray:
+        kept = np.flatnonzero(mask(self.frame, state, self.gazetteer))
+        return np.sort(self.frame["row"].to_numpy()[kept]) if "row" in self.frame else kept
+
+    def count(self, state: ViewState) -> int:
+        return int(mask(self.frame, state, self.gazetteer).sum())
+
+    def ids(self, state: ViewState) -> list[str]:
+        return sorted(self._kept(state)["id"].astype(str))
+
+    def monthly(self, state: ViewState, column: str) -> pd.DataFrame:
+        kept = self._kept(state)
+        counts = kept.groupby([_months(kept["date"]), kept[column]], dropna=False).size()
+        return _monthly_frame(counts.reset_index(name="count"), column)
+
+    def bins(self, state: ViewState, cell_deg: float) -> Bins:
+        kept = self._kept(state)
+        keys = _cell_keys(kept["lat"].to_numpy(), kept["lon"].to_numpy(), cell_deg)
+        grouped = kept.groupby(keys)
+        return _bins(grouped["lat"].mean(), grouped["lon"].mean(), grouped.size())
+
+    def sample(self, state: ViewState, limit: int, columns: Sequence[str] = SHOWN_COLUMNS) -> pd.DataFrame:
+        kept = self._kept(state)
+        newest = kept.sort_values(["date", "id"], ascending=False, kind="stable").head(limit)
+        return newest[[c for c in columns if c in newest]].reset_index(drop=True)
+
+    def playback_count(self, state: ViewState, window: periods.Window) -> int:
+        return int(periods.overlaps(self._kept(state), window).sum())
+
+    def comparison(self, state: ViewState) -> dict[str, pd.DataFrame]:
+        from incidents.view import comparison
+
+        return comparison(self.frame, state, self.gazetteer)
+
+
+def _cell_keys(lats: np.ndarray, lons: np.ndarray, cell_deg: float) -> np.ndarray:
+    rows = np.floor((lats + 90) / cell_deg).astype(np.int64)
+    cols = np.floor((lons + 180) / cell_deg).astype(np.int64)
+    keys: np.ndarray = rows * 100_000 + cols
+    return keys
+
+
+def _bins(lats: pd.Series, lons: pd.Series, counts: pd.Series) -> Bins:
+    order = np.argsort(lats.index.to_numpy())
+    return Bins(
+        lats.to_numpy(dtype=np.float64)[order],
+        lons.to_numpy(dtype=np.float64)[order],
+        counts.to_numpy(dtype=np.int64)[order],
+    )
+
+
+def _monthly_frame(counts: pd.DataFrame, column: str) -> pd.DataFrame:
+    counts = counts.rename(columns={counts.columns[0]: "month", column: "value"})
+    counts["month"] = pd.to_datetime(counts["month"]).astype("datetime64[ns]")
+    counts["value"] = counts["value"].astype(object).where(counts["value"].notna(), None)
+    counts["count"] = counts["count"].astype(np.int64)
+    return counts.sort_values(["month", "value"], na_position="first", kind="stable").reset_index(drop=True)
+
+
+class QueryEngine(Engine):
+    """The view as ibis queries over one table (``catalog``) of a backend: DuckDB or Spark.
+
+    The same expressions run on either; each Param's ``express`` builds its predicate."""
+
+    def __init__(self, name: str, backend: Any, table: Any, gazetteer: Gazetteer | None = None):
+        self.name = name
+        self.backend = backend
+        self.table = table
+        self.gazetteer = gazetteer
+
+    # --- the filter -------------------------------------------------------------------------
+
+    def predicate(self, state: ViewState) -> Any:
+        """Every declared filter whose value is set, combined with AND (``view.mask``)."""
+        context = Context(state, self.gazetteer)
+        found = [
+            param.express(self.table, getattr(state, param.attribute), context)
+            for param in PARAMS
+            if param.express is not None and getattr(state, param.attribute) != param.empty
+        ]
+        if not found:
+            return None
+        return functools.reduce(operator.and_, found).fill_null(False)
+
+    def kept(self, state: ViewState) -> Any:
+        predicate = self.predicate(state)
+        return self.table if predicate is None else self.table.filter(predicate)
+
+    def _run(self, expression: Any) -> Any:
+        return self.backend.execute(expression)
+
+    # --- what a rerun asks ------------------------------------------------------------------
+
+    def rows(self, state: ViewState) -> np.ndarray:
+        found = self._run(self.kept(state).select("row"))
+        return np.sort(found["row"].to_numpy(dtype=np.int64))
+
+    def count(self, state: ViewState) -> int:
+        return int(self._run(self.kept(state).count()))
+
+    def ids(self, state: ViewState) -> list[str]:
+        return sorted(self._run(self.kept(state).select("id"))["id"].astype(str))
+
+    def monthly(self, state: ViewState, column: str) -> pd.DataFrame:
+        kept = self.kept(state)
+        month = kept["date"].truncate("M").name("month")
+        counts = self._run(kept.group_by([month, kept[column].name("value")]).aggregate(count=kept.count()))
+        return _monthly_frame(counts[["month", "value", "count"]], "value")
+
+    def bins(self, state: ViewState, cell_deg: float) -> Bins:
+        kept = self.kept(state)
+        key = ((kept["lat"] + 90) / cell_deg).floor().cast("int64") * 100_000 + (
+            (kept["lon"] + 180) / cell_deg
+        ).floor().cast("int64")
+        found = self._run(
+            kept.group_by(key.name("cell")).aggregate(lat=kept["lat"].mean(), lon=kept["lon"].mean(), n=kept.count())
+        ).set_index("cell")
+        return _bins(found["lat"], found["lon"], found["n"])
+
+    def sample(self, state: ViewState, limit: int, columns: Sequence[str] = SHOWN_COLUMNS) -> pd.DataFrame:
+        # Two steps: the date of the limit-th newest row (ordering timestamps alone is cheap),
+        # then the rows from that date on, ordered by date and id (few; strings are read only
+        # for them). One ordered query over every shown column read them all.
+        kept = self.kept(state)
+        dates = self._run(kept.select("date").order_by(kept["date"].desc()).limit(limit))["date"]
+        present = [c for c in columns if c in self.table.columns]
+        if len(dates) == 0:
+            return cast(pd.DataFrame, self._run(self.table.select(present).limit(0)))
+        recent = kept.filter(kept["date"] >= pd.Timestamp(dates.min()).to_pydatetime())
+        found = self._run(recent.order_by([recent["date"].desc(), recent["id"].desc()]).limit(limit).select(present))
+        return cast(pd.DataFrame, found).reset_index(drop=True)
+
+    def playback_count(self, state: ViewState, window: periods.Window) -> int:
+        kept = self.kept(state)
+        inside = _window_predicate(kept, window)
+        return int(self._run(kept.count() if inside is None else kept.filter(inside).count()))
+
+    def comparison(self, state: ViewState) -> dict[str, pd.DataFrame]:
+        if len(state.compare) != 2:
+            return {}
+        undated = self.kept(state.replace(date_from=None, date_to=None))
+        return {column: self._compare(undated, state.compare, column) for column in COMPARED}
+
+    def _compare(self, undated: Any, windows: Sequence[periods.Window], column: str) -> pd.DataFrame:
+        counts = []
+        for window in windows:
+            inside = _window_predicate(undated, window)
+            part = undated if inside is None else undated.filter(inside)
+            found = self._run(part.group_by(part[column].name("value")).aggregate(n=part.count()))
+            counts.append(found)
+        return _comparison_frame(counts, column)
+
+
+def _window_predicate(table: Any, window: periods.Window) -> Any:
+    found = []
+    if window.start is not None:
+        found.append(table["end"] >= pd.Timestamp(window.start).to_pydatetime())
+    if window.end is not None:
+        found.append(table["date"] <= pd.Timestamp(window.end).to_pydatetime())
+    return functools.reduce(operator.and_, found) if found else None
+
+
+def _comparison_frame(counts: list[pd.DataFrame], column: str) -> pd.DataFrame:
+    """Per-period counts of values (a delimited set counted per code) -> periods.compare's table."""
+    series = []
+    for found in counts:
+        values = found.dropna(subset=["value"])
+        if values["value"].astype(str).str.startswith("|").any():
+            exploded = values.assign(value=values["value"].str.strip("|").str.split("|")).explode("value")
+            values = exploded[exploded["value"].astype(bool)]
+        series.append(values.groupby("value")["n"].sum())
+    table = pd.concat(series, axis=1, keys=["first", "second"]).fillna(0).astype(int)
+    table["difference"] = table["second"] - table["first"]
+    table = table.sort_index()
+    table = table.loc[(table["first"] + table["second"]).sort_values(ascending=False, kind="stable").index]
+    table.index.name = column
+    return table.reset_index()
+
+
+# --- opening an engine --------------------------------------------------------------------------
+
+
+DUCKDB_MEMORY_ENV = "INCIDENTS_DUCKDB_MEMORY"
+DEFAULT_DUCKDB_MEMORY = "1GB"
+
+
+def duckdb_backend() -> Any:
+    """DuckDB in this process, its memory bounded (``$INCIDENTS_DUCKDB_MEMORY``, default 1GB;
+    DuckDB's own default is 80% of the machine, which it fills with cached Parquet pages)."""
+    import ibis
+
+    return ibis.duckdb.connect(memory_limit=os.environ.get(DUCKDB_MEMORY_ENV) or DEFAULT_DUCKDB_MEMORY)
+
+
+def spark_backend(master: str | None = None) -> Any:
+    """An ibis backend on a Spark session at ``master`` (``local[2]``, ``spark://host:7077``, ...)."""
+    import ibis
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master(master or spark_master())
+        .appName("airspace-incident-atlas")
+        # Dates are calendar days: no time zone may shift them between Python and the JVM.
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        # Tables are temporary views; nothing is written beside the app (no spark-warehouse/).
+        .config("spark.sql.warehouse.dir", str(Path(tempfile.gettempdir()) / "atlas-spark-warehouse"))
+        .config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate()
+    )
+    return ibis.pyspark.connect(session)
+
+
+def _backend(name: EngineName) -> Any:
+    return spark_backend() if name == "spark" else duckdb_backend()
+
+
+# Columns a query needs; the long text of a record (summary, notes) stays in the frame.
+QUERY_COLUMNS = (
+    "id", "title", "date", "end", "date_precision", "type", "escalation_risk", "verification", "region", "lat",
+    "lon", "radius_km", "initiator", "target", "initiators", "targets", "categories", "platforms", "series",
+    "n_sources", "search_text", "zones", "row",
+)  # fmt: skip
+
+
+def over_frame(
+    frame: pd.DataFrame, name: EngineName = "duckdb", gazetteer: Gazetteer | None = None, backend: Any = None
+) -> Engine:
+    """An engine over a catalog frame held in memory (the compiled catalog)."""
+    if name == "pandas":
+        return PandasEngine(frame, gazetteer)
+    backend = backend or _backend(name)
+    columns = [c for c in QUERY_COLUMNS if c in frame]
+    data = frame[columns] if "row" in frame else frame[columns].assign(row=np.arange(len(frame)))
+    # An ibis memtable: each backend registers it once as a temporary table or view (nothing
+    # is written to disk); dates as microseconds, strings as plain strings.
+    import ibis
+
+    table = ibis.memtable(_arrow_ready(data))
+    return QueryEngine(name, backend, table, gazetteer)
+
+
+def over_parquet(path: Path, name: EngineName = "duckdb", gazetteer: Gazetteer | None = None) -> Engine:
+    """An engine over a catalog Parquet file (``compile``'s output); nothing is loaded."""
+    if name == "pandas":
+        return PandasEngine(pd.read_parquet(path), gazetteer)
+    backend = _backend(name)
+    return QueryEngine(name, backend, backend.read_parquet(str(path), table_name=TABLE), gazetteer)
+
+
+def _arrow_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    ready = frame.copy()
+    for column in ("date", "end"):
+        if column in ready:
+            ready[column] = ready[column].astype("datetime64[us]")
+    for column in ready.columns:
+        if ready[column].dtype == object or pd.api.types.is_string_dtype(ready[column]):
+            ready[column] = ready[column].astype(object).where(ready[column].notna(), None)
+    return ready

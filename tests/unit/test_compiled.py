@@ -1,0 +1,68 @@
+"""A large Parquet file compiled a batch at a time (incidents/compiled.py): the same valid
+rows and the same problems as validating it whole, read by the query engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from incidents import compiled, engine
+from incidents.catalog import load_catalog
+from incidents.flat import incident_from_row, typed
+from incidents.synth import synthetic_table
+from incidents.tabular import MAX_ROWS_ENV
+from incidents.view import ViewState, parse_view
+
+
+@pytest.fixture
+def flawed(tmp_path, monkeypatch):
+    """120 rows in batches of 50: an id repeated across batches, bad codes in two batches."""
+    monkeypatch.setattr(compiled, "BATCH_ROWS", 50)
+    monkeypatch.setenv(compiled.CACHE_ENV, str(tmp_path / "cache"))
+    table = synthetic_table(120)
+    table.loc[80, "id"] = table.loc[5, "id"]
+    table.loc[[10, 110], "type"] = "dogfight"
+    table.loc[60, "lat"] = 123.0
+    path = tmp_path / "flawed.parquet"
+    typed(table).to_parquet(path, index=False)
+    return path, table
+
+
+def test_batches_give_the_rows_and_problems_of_the_whole_file(flawed):
+    path, _table = flawed
+    whole = load_catalog(path)
+    result = compiled.compiled(path, str(path))
+    assert result.rows == len(whole.frame) == 116
+    assert [(p.field, p.message) for p in result.problems] == [(p.field, p.message) for p in whole.problems]
+    assert any("2 rows not in vocab/types.yaml, e.g. row 12" in p.message for p in result.problems)
+    assert any(p.field == "id" and "1 rows repeat an earlier id, e.g. row 82" in p.message for p in result.problems)
+    queried = engine.over_parquet(result.path)
+    assert queried.ids(ViewState()) == sorted(whole.frame["id"])
+    for query in ("type=shootdown", "initiator=RU&platform=uav", "q=synthetic+0000042", "near=43,33&radius_km=900"):
+        state = parse_view(query).state
+        assert queried.ids(state) == sorted(engine.over_frame(whole.frame, "pandas").ids(state))
+    assert result.version == whole.version
+
+
+def test_a_compiled_file_is_reused_until_the_source_changes(flawed):
+    path, table = flawed
+    first = compiled.compiled(path, str(path))
+    built = first.path.stat().st_mtime_ns
+    assert compiled.compiled(path, str(path)).path.stat().st_mtime_ns == built
+    typed(table.head(30)).to_parquet(path, index=False)
+    assert compiled.compiled(path, str(path)).rows == 29  # row 10 of the 30 has a bad type
+
+
+def test_a_file_over_the_row_limit_is_refused_before_any_row_is_read(flawed, monkeypatch):
+    path, _table = flawed
+    monkeypatch.setenv(MAX_ROWS_ENV, "100")
+    result = compiled.compiled(path, "flawed.parquet")
+    assert result.rows == 0
+    assert "120 rows exceed the limit of 100" in result.problems[0].message
+
+
+def test_the_open_record_is_one_row_read_by_query(flawed):
+    path, table = flawed
+    row = compiled.open_flat_row(path, table.loc[7, "id"])
+    assert row is not None
+    assert incident_from_row(row).id == table.loc[7, "id"]
+    assert compiled.open_flat_row(path, "2020-01-01-' OR 1=1 --") is None
