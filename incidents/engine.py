@@ -339,8 +339,8 @@ def _backend(name: EngineName) -> Any:
 # Columns a query needs; the long text of a record (summary, notes) stays in the frame.
 QUERY_COLUMNS = (
     "id", "title", "date", "end", "date_precision", "type", "escalation_risk", "verification", "region", "lat",
-    "lon", "radius_km", "initiator", "target", "initiators", "targets", "categories", "platforms", "series",
-    "n_sources", "search_text", "zones", "row",
+    "lon", "radius_km", "initiator", "target", "initiators", "targets", "categories", "platforms", "behaviours",
+    "collections", "series", "n_sources", "search_text", "zones", "row",
 )  # fmt: skip
 
 

@@ -17,7 +17,17 @@ from hypothesis import strategies as st
 from incidents.filters import DEFAULT_RADIUS_KM, search_words
 from incidents.geo import EARTH_RADIUS_KM, resolve_place
 from incidents.view import ViewState
-from incidents.vocab import CATEGORIES, REGIONS, SERIES, TYPE_GROUPS, TYPES, VERIFICATION, vocabulary
+from incidents.vocab import (
+    BEHAVIOURS,
+    CATEGORIES,
+    COLLECTIONS,
+    REGIONS,
+    SERIES,
+    TYPE_GROUPS,
+    TYPES,
+    VERIFICATION,
+    vocabulary,
+)
 
 HOSTILE_TEXT = [
     "' OR '1'='1",
@@ -70,6 +80,10 @@ def _keeps(row: dict, state: ViewState) -> bool:  # one clause per link key, as 
     if state.groups and vocabulary(TYPES).entries[row["type"]].get("group") not in state.groups:
         return False
     if state.series and row["series"] not in state.series:
+        return False
+    if state.behaviours and not _in_set(row["behaviours"], state.behaviours):
+        return False
+    if state.collections and not _in_set(row["collections"], state.collections):
         return False
     if state.regions and row["region"] not in state.regions:
         return False
@@ -140,6 +154,8 @@ def views(draw: st.DrawFn, frame: pd.DataFrame) -> ViewState:
         types=some(list(vocabulary(TYPES).codes)),
         groups=some(list(vocabulary(TYPE_GROUPS).codes)),
         series=some(list(vocabulary(SERIES).codes)),
+        behaviours=some(list(vocabulary(BEHAVIOURS).codes)),
+        collections=some(list(vocabulary(COLLECTIONS).codes)),
         regions=some(list(vocabulary(REGIONS).codes)),
         initiators=some(_set_codes(frame, "initiators")),
         targets=some(_set_codes(frame, "targets")),
