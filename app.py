@@ -10,7 +10,19 @@ from datetime import date
 
 import streamlit as st
 
-from components import compare, layermap, mapview, notices, playback, research, selection, text, url_state, window
+from components import (
+    compare,
+    layermap,
+    mapview,
+    notices,
+    playback,
+    reconnect,
+    research,
+    selection,
+    text,
+    url_state,
+    window,
+)
 from components.data import current_catalog, current_layers
 from components.filters import render_filters
 from components.map import OpenIncident, render_map
@@ -159,4 +171,5 @@ with exports:
 with cite:
     research.render_view_citation(state, len(frame), catalog.version, links.to_view(), date.today())
 
+reconnect.render_rerun_on_reconnect()
 url_state.write_view(state, seeded)
