@@ -75,14 +75,15 @@ browser:
 nginx:
 	command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx; }
 
-# N replicas of the dashboard on localhost ports behind nginx with sticky sessions, in the
+# N replicas of the dashboard on localhost ports (from CLUSTER_FIRST_PORT; 0: any free ones) behind nginx with sticky sessions, in the
 # foreground (Ctrl-C stops all); the generated nginx.conf, pid, logs and temp files are in
 # CLUSTER_DIR (docs/architecture.md, "Replicas behind a balancer").
 REPLICAS ?= 3
 CLUSTER_PORT ?= 8080
+CLUSTER_FIRST_PORT ?= 8501
 CLUSTER_DIR ?= tmp/cluster
 cluster: setup nginx
-	$(PY) -m deploy.cluster --replicas $(REPLICAS) --port $(CLUSTER_PORT) --run-dir $(CLUSTER_DIR)
+	$(PY) -m deploy.cluster --replicas $(REPLICAS) --port $(CLUSTER_PORT) --first-port $(CLUSTER_FIRST_PORT) --run-dir $(CLUSTER_DIR)
 
 # The cluster smoke test: 2 replicas + nginx, one journey, one replica killed (CI runs it).
 cluster-test: dev-setup nginx browser
