@@ -29,7 +29,7 @@ from pathlib import Path
 
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
-from bench import sections
+from bench import sections, wsclient
 from deploy.cluster import Cluster, free_port
 from tests.cluster import journey
 from tests.e2e.browser import CHROMIUM_FLAGS, chromium_path
@@ -74,7 +74,8 @@ def percentile(values: list[float], share: float) -> float:
 
 async def run_round(browsers: list[Browser], replicas: int, sessions: int, stagger: float, deadline: float,
                     run_dir: Path, fault: bool = False) -> Round:  # fmt: skip
-    """``sessions`` concurrent journeys on ``replicas`` replicas (with ``fault``, then a kill)."""
+    """``sessions`` concurrent journeys on ``replicas`` replicas (with ``fault``, then a kill);
+    in Chromium contexts over ``browsers``, or without any (``[]``) in the websocket protocol."""
     cluster = Cluster(run_dir / f"r{replicas}-s{sessions}{'-fault' if fault else ''}", free_port())
     result = Round(replicas, sessions)
     contexts: dict[int, BrowserContext] = {}
@@ -83,6 +84,8 @@ async def run_round(browsers: list[Browser], replicas: int, sessions: int, stagg
 
         async def one(index: int) -> journey.Timings:
             await asyncio.sleep(index * stagger)
+            if not browsers:
+                return await wsclient.ws_journey(cluster.url)
             contexts[index] = await browsers[index % len(browsers)].new_context(viewport=VIEWPORT)
             return await journey.journey(contexts[index], cluster.url)
 
@@ -104,15 +107,19 @@ async def run_round(browsers: list[Browser], replicas: int, sessions: int, stagg
     return result
 
 
-async def run_baseline(browser: Browser, journeys: int, deadline: float, run_dir: Path) -> Round:
-    """One session alone on one replica: ``journeys`` journeys one after another, each in a
-    fresh context (the first one also warms the replica, as the load rounds' first do)."""
+async def run_baseline(browser: Browser | None, journeys: int, deadline: float, run_dir: Path) -> Round:
+    """One session alone on one replica: ``journeys`` journeys one after another, each a fresh
+    visitor (the first one also warms the replica, as the load rounds' first do); in Chromium,
+    or in the websocket protocol without ``browser``."""
     cluster = Cluster(run_dir / "baseline", free_port())
     result = Round(1, 1)
     try:
         cluster.start(1, env={"INCIDENTS_DATA": ""})
         start = time.perf_counter()
         for _ in range(journeys):
+            if browser is None:
+                result.timings.append(await asyncio.wait_for(wsclient.ws_journey(cluster.url), deadline))
+                continue
             context = await browser.new_context(viewport=VIEWPORT)
             try:
                 result.timings.append(await asyncio.wait_for(journey.journey(context, cluster.url), deadline))
@@ -131,6 +138,9 @@ async def kill_one(cluster: Cluster, contexts: list[BrowserContext | None], resu
     counts: dict[str, int] = {}
     for _, t in finished:
         counts[t.replica or ""] = counts.get(t.replica or "", 0) + 1
+    if not counts:
+        result.moved, result.recovered = 0, 0
+        return
     doomed = max(counts, key=lambda address: counts[address])
     pages = [c.pages[0] for c, t in finished if t.replica == doomed]
     for page in pages:
@@ -164,20 +174,32 @@ def describe(label: str, result: Round, baseline_p95: float | None) -> str:
             f"{p95:.2f} s | {ratio} | {opened} | {len(result.errors)} | {result.seconds:.0f} s |")  # fmt: skip
 
 
-def report(baseline: Round, rounds: list[Round], fault: Round | None, browsers: int, stagger: float) -> str:
+CLIENTS = {
+    "browser": "a fresh Chromium context ({browsers} Chromium processes, contexts spread over them; viewport "
+    "1440x900) running one journey: open `?{view}`, add type *Collision* in the sidebar, click the one incident "
+    "left on the timeline. *Rerun latency*: from the click to the page showing the result (new count; the "
+    "incident's panel), two per journey, so it includes nginx, the websocket and the browser's drawing, on the "
+    "same two cores as the browsers.",
+    "ws": "a client of Streamlit's websocket protocol (`bench/wsclient.py`; no browser) through nginx with its "
+    "own affinity cookie, running one journey: open `?{view}`, then `?{filtered}` (the filter), then the same "
+    "with `incident=` (the incident), each a rerun the replica runs in full (read the view, filter, every figure, "
+    "the panel, the table) and checked for the new count or the incident's title and id. *Rerun latency*: from "
+    "asking for the rerun to the script finished, two per journey (filter, incident); the browser's drawing is "
+    "not included.",
+}
+
+
+def report(baseline: Round, rounds: list[Round], fault: Round | None, options: argparse.Namespace) -> str:
     base_p95 = percentile(baseline.reruns, 0.95) if baseline.reruns else None
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, load average {LOAD}"
+    client = CLIENTS[options.client].format(browsers=options.browsers, view=journey.VIEW, filtered=journey.FILTERED)
     lines = [
         "## Replicas under load (issue 18)", "",
-        f"`make bench-load` (`bench/load.py`) on {date.today().isoformat()} ({machine}; the machine was shared "
-        "with other work, so absolute times vary between runs). Replicas of the dashboard (shipped records) "
-        "behind nginx on localhost (`deploy/cluster.py`, sticky by a cookie nginx sets). Each session is a "
-        f"fresh Chromium context ({browsers} Chromium processes, contexts spread over them; viewport 1440x900) "
-        f"running one journey: open `?{journey.VIEW}`, add type *Collision* in the sidebar, click the one "
-        "incident left on the timeline. *Rerun latency*: from the click to the page showing the result (new "
-        "count; the incident's panel), two per journey, so it includes nginx, the websocket and the browser's "
-        f"drawing, on the same two cores as the browsers. Sessions start {stagger:g} s apart and all stay "
-        "open until the round ends. Baseline: one session alone on one replica, journeys one after another.",
+        f"`make bench-load` (`bench/load.py`) on {date.today().isoformat()} ({machine} at the start; the machine "
+        "was shared with other work, so absolute times vary between runs). Replicas of the dashboard (shipped "
+        "records) behind nginx on localhost (`deploy/cluster.py`, sticky by a cookie nginx sets). Each session "
+        f"is {client} Sessions start {options.stagger:g} s apart. Baseline: one session alone on one replica, "
+        f"{options.baseline_journeys} journeys one after another. Percentiles interpolate between samples.",
         "",
         "| round | replicas | sessions | sessions per replica | reruns | p50 | p95 | p95 / baseline p95 | "
         "open (median) | errors | round time |",
@@ -199,7 +221,7 @@ def report(baseline: Round, rounds: list[Round], fault: Round | None, browsers: 
     if fault is not None:
         recovery = (f"median {statistics.median(fault.recovery_s):.1f} s, slowest {max(fault.recovery_s):.1f} s"
                     if fault.recovery_s else "none recovered")  # fmt: skip
-        lines += ["", f"Fault (the round on 3 replicas, {fault.sessions} sessions; once every journey had ended, "
+        lines += ["", f"Fault (Chromium, 3 replicas, {fault.sessions} sessions; once every journey had ended, "
                   f"the replica holding the most sessions was killed with SIGKILL): {fault.recovered} of {fault.moved} "
                   "of its pages reconnected through nginx, reran on another replica and showed the same view (count, "
                   f"open incident, link); from the kill to the view shown again: {recovery}. Journeys before the "
@@ -213,20 +235,25 @@ async def main_async(options: argparse.Namespace) -> str:
         async with async_playwright() as playwright:
             browsers = [await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
                         for _ in range(options.browsers)]  # fmt: skip
-            print("baseline: one session on one replica ...", flush=True)
-            baseline = await run_baseline(browsers[0], options.baseline_journeys, options.deadline, run_dir)
+            clients = browsers if options.client == "browser" else []
+            print(f"baseline: one {options.client} session on one replica ...", flush=True)
+            baseline = await run_baseline(clients[0] if clients else None, options.baseline_journeys,
+                                          options.deadline, run_dir)  # fmt: skip
             print(describe("baseline", baseline, None), flush=True)
             rounds = []
             for replicas in options.replicas:
-                print(f"{options.sessions} sessions on {replicas} replica(s) ...", flush=True)
-                kill = options.fault and replicas == 3  # after the round's journeys: they are measured first
-                rounds.append(await run_round(browsers, replicas, options.sessions, options.stagger,
-                                              options.deadline, run_dir, fault=kill))  # fmt: skip
+                print(f"{options.sessions} {options.client} sessions on {replicas} replica(s) ...", flush=True)
+                rounds.append(await run_round(clients, replicas, options.sessions, options.stagger,
+                                              options.deadline, run_dir))  # fmt: skip
                 print(describe("load", rounds[-1], None), flush=True)
-            fault = next((r for r in rounds if r.moved is not None), None)
+            fault = None
+            if options.fault_sessions:  # in Chromium: reconnecting is the browser client's work
+                print(f"fault: {options.fault_sessions} browser sessions on 3 replicas, one killed ...", flush=True)
+                fault = await run_round(browsers, 3, options.fault_sessions, options.fault_stagger,
+                                        options.deadline, run_dir, fault=True)  # fmt: skip
             for browser in browsers:
                 await browser.close()
-    return report(baseline, rounds, fault, options.browsers, options.stagger)
+    return report(baseline, rounds, fault, options)
 
 
 LOAD = "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())  # before the run: what else the machine was doing
@@ -236,11 +263,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--browsers", type=int, default=5, help="Chromium processes the contexts are spread over")
-    parser.add_argument("--stagger", type=float, default=1.0, help="seconds between two sessions' starts")
+    parser.add_argument("--browsers", type=int, default=3, help="Chromium processes the contexts are spread over")
+    parser.add_argument("--stagger", type=float, default=0.1, help="seconds between two sessions' starts")
     parser.add_argument("--deadline", type=float, default=540, help="seconds a round may take at most")
     parser.add_argument("--baseline-journeys", type=int, default=4)
-    parser.add_argument("--fault", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument(
+        "--client",
+        choices=["ws", "browser"],
+        default="ws",
+        help="sessions in Streamlit's websocket protocol (default) or as Chromium contexts",
+    )
+    parser.add_argument("--fault-sessions", type=int, default=6, help="Chromium sessions of the kill round (0: none)")
+    parser.add_argument("--fault-stagger", type=float, default=2.0)
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results.md alone")
     options = parser.parse_args()
     if options.sessions > 100:
