@@ -1,17 +1,19 @@
 """`make bench-load`: readers under load on 1, 2 and 3 replicas behind nginx (issue 18).
 
-Each session is a fresh Chromium browser context (a reader with its own affinity cookie) that
-runs the journey of ``tests/cluster/journey.py``: open a shared view link, change a filter, open
-an incident. *Rerun latency* is the time from the click to the page showing its result (the
-new count; the incident's panel), so it holds the replica's rerun, the websocket, nginx and the
-browser's own drawing. The baseline, in the same run: one session alone on one replica.
+Each session is a fresh visitor with its own affinity cookie running one journey: open a shared
+view link, change a filter, open an incident. By default a session speaks Streamlit's websocket
+protocol (``bench/wsclient.py``) and *rerun latency* is the replica's rerun as its client sees
+it through nginx; with ``--client browser`` each session is a Chromium context running
+``tests/cluster/journey.py`` and the latency runs from the click to the page showing the result.
+Fifty Chromium pages do not fit on two cores beside the replicas (when tried, all 50 failed
+within their 120 s step timeouts, on 1 and on 2 replicas), hence the default. The baseline, in
+the same run: one session alone on one replica.
 
-Bounded and local only: the sessions (50 by default) start ``--stagger`` seconds apart and stay
-open until every journey of the round has ended; each round has a deadline; every URL is the
-local balancer. Chromium runs as a few browser processes with many contexts each (one
-process per context would not fit two cores). With ``--fault`` (the default), the round on 3
-replicas then kills one replica, once every journey has ended, and checks that each of its
-readers' pages reruns on another replica and shows the same view.
+Bounded and local only: at most 100 sessions, started ``--stagger`` seconds apart; each round
+has a deadline; every URL is the local balancer. The fault round (Chromium, a few sessions on
+3 replicas; reconnecting is the browser client's work) kills one replica once every journey
+has ended and checks that each of its readers' pages reruns on another replica and shows the
+same view.
 """
 
 from __future__ import annotations

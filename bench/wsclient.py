@@ -1,6 +1,6 @@
 """The reader's journey spoken in Streamlit's own websocket protocol, without a browser.
 
-Fifty Chromium pages do not fit on two cores next to the replicas (bench/results.md), so the
+Fifty Chromium pages do not fit on two cores next to the replicas (bench/load.py), so the
 load test can drive sessions the way Streamlit's client does: one websocket per session through
 nginx (with the session's affinity cookie and a same-origin ``Origin``), a ``rerun_script``
 back message per step, and the forward messages read until ``script_finished``. A step changes
