@@ -70,7 +70,9 @@ async def ws_journey(url: str, timeout: float = journey.TIMEOUT / 1000) -> Timin
         host = url.removeprefix("http://")
         async with connect(f"ws://{host}/_stcore/stream", subprotocols=["streamlit"],  # type: ignore[list-item]
                            origin=url, additional_headers={"Cookie": f"{COOKIE}={cookie}"}, max_size=None,
-                           open_timeout=timeout) as socket:  # fmt: skip
+                           open_timeout=timeout, ping_interval=None) as socket:  # fmt: skip
+            # No keepalive pings, as a browser sends none: a replica busy with 50 reruns answers
+            # a ping late, and websockets' 20 s default then closed the session (a first run).
             step = "open"
             timings.open_s = await rerun(socket, VIEW, [count_text(VIEW)], timeout)
             step = "filter"
