@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 
 .PHONY: run test test-fast lint typecheck format validate setup dev-setup clean basemap glyphs screenshot browser bench \
-	mutation tracks firs java parity bench-engines
+	mutation tracks firs java parity bench-engines nginx cluster cluster-test bench-load
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -52,11 +52,11 @@ validate: setup
 
 # Two workers, one test file each at a time, so a browser suite keeps its one app server.
 test: dev-setup lint typecheck
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadfile --ignore=tests/cluster
 
 # The inner loop: everything but the browser suite.
 test-fast: dev-setup lint typecheck
-	$(PY) -m pytest -n 2 --dist loadfile --ignore=tests/e2e
+	$(PY) -m pytest -n 2 --dist loadfile --ignore=tests/e2e --ignore=tests/cluster
 
 # Mutation testing of the pure core (view, filters, model, export, flat; [tool.mutmut] in
 # pyproject.toml) against the unit tests. Not part of `make test`: a full run takes long.
@@ -83,6 +83,29 @@ parity: java $(VENV)/.installed-spark
 # Debian's Chromium for the browser tests (never a downloaded browser); needs root.
 browser:
 	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+# Debian's nginx for the replicas' balancer (make cluster, make cluster-test); needs root.
+# Only the binary is used: the Debian service is never started (deploy/cluster.py runs its own).
+nginx:
+	command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx; }
+
+# N replicas of the dashboard on localhost ports (from CLUSTER_FIRST_PORT; 0: any free ones) behind nginx with sticky sessions, in the
+# foreground (Ctrl-C stops all); the generated nginx.conf, pid, logs and temp files are in
+# CLUSTER_DIR (docs/architecture.md, "Replicas behind a balancer").
+REPLICAS ?= 3
+CLUSTER_PORT ?= 8080
+CLUSTER_FIRST_PORT ?= 8501
+CLUSTER_DIR ?= tmp/cluster
+cluster: setup nginx
+	$(PY) -m deploy.cluster --replicas $(REPLICAS) --port $(CLUSTER_PORT) --first-port $(CLUSTER_FIRST_PORT) --run-dir $(CLUSTER_DIR)
+
+# The cluster smoke test: 2 replicas + nginx, one journey, one replica killed (CI runs it).
+cluster-test: dev-setup nginx browser
+	$(PY) -m pytest -q -p no:cacheprovider tests/cluster
+
+# 50 browser sessions against 1, 2 and 3 replicas; writes its section of bench/results.md.
+bench-load: dev-setup nginx browser
+	$(PY) -m bench.load
 
 # Performance at 1k-1M synthetic incidents against the plain plotly-express page; writes
 # bench/results.md. Takes several minutes (the 1M baseline alone is slow).

@@ -17,6 +17,7 @@ from components import (
     mapview,
     notices,
     playback,
+    reconnect,
     research,
     selection,
     text,
@@ -204,4 +205,6 @@ about.render_about(
     updated=book.last_updated(catalog.version),
 )
 
+
+reconnect.render_rerun_on_reconnect()
 url_state.write_view(state, seeded)

@@ -20,6 +20,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bench import sections
 from incidents.synth import write_synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -342,7 +343,9 @@ def main() -> None:
         "## Targets", "",
         *verdicts(rows, browser), "",
     ])  # fmt: skip
-    (ROOT / "bench" / "results.md").write_text(report, encoding="utf-8")
+    results = ROOT / "bench" / "results.md"
+    old = results.read_text(encoding="utf-8") if results.exists() else ""
+    results.write_text(sections.carry_over(old, report, "load"), encoding="utf-8")  # bench/load.py's own
     print(report)
 
 
