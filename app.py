@@ -15,11 +15,11 @@ from components.data import current_catalog, current_layers
 from components.filters import render_filters
 from components.map import OpenIncident, render_map
 from components.overview import render_count, render_overview
-from components.palette import category_label, colour_map, grouped
 from components.panel import render_airspace_facts, render_incident_panel
 from components.table import render_table, shown_rows
 from components.timeline import render_timeline
 from incidents import export, view
+from incidents.palette import category_label, colour_map, grouped
 from incidents.periods import Window
 
 st.set_page_config(page_title="Airspace Incident Atlas", page_icon="✈️", layout="wide")

@@ -8,11 +8,11 @@ from pathlib import Path
 import streamlit as st
 
 from components import text
-from components.palette import add_colour_columns, add_hover_column
 from incidents.airspace import FACT_COLUMNS, zone_facts
 from incidents.catalog import DATA_ENV, Catalog, data_path, load_catalog, record_files
 from incidents.filters import COLOR_FIELDS
 from incidents.layers import Layer, layers_path, load_layers
+from incidents.palette import add_colour_columns, add_hover_column
 from incidents.problems import Problem
 
 # How long a dataset signature is trusted before the files are looked at again. A folder of
