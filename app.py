@@ -18,7 +18,7 @@ from components.overview import render_count, render_overview
 from components.panel import render_airspace_facts, render_incident_panel
 from components.table import render_table, shown_rows
 from components.timeline import render_timeline
-from incidents import export, view
+from incidents import export, publish, view
 from incidents.palette import category_label, colour_map, grouped
 from incidents.periods import Window
 
@@ -155,6 +155,11 @@ with exports:
         catalog.version,
         date.today(),
         key="export",
+    )
+    research.render_web_page(
+        lambda: publish.publish_view(catalog, state, links.to_view()).content,
+        publish.file_name(state, catalog.version, date.today()),
+        key="publish",
     )
 with cite:
     research.render_view_citation(state, len(frame), catalog.version, links.to_view(), date.today())
