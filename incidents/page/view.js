@@ -79,21 +79,21 @@
     const all = [...Array(count).keys()];
     // A white ring under every marker keeps it visible on the mid-blue water (as on the dashboard).
     const traces = [{
-      type: "scattermap", mode: "markers", lat: rows.lat, lon: rows.lon, hoverinfo: "skip",
+      type: "scattermap", mode: "markers", lat: rows.lat, lon: rows.lon, hoverinfo: "skip", uid: "ring",
       marker: { size: 13, color: "#FFFFFF", opacity: 0.9 }, name: "ring", showlegend: false,
     }];
     data.categories.forEach((category, c) => {
       const members = all.filter((i) => rows.category[i] === c);
       if (!members.length) return;
       traces.push({
-        type: "scattermap", mode: "markers", name: category.name,
+        type: "scattermap", mode: "markers", name: category.name, uid: "incidents-" + c,
         lat: pick(rows.lat, members), lon: pick(rows.lon, members), customdata: members,
         hovertext: pick(rows.hover, members), hoverinfo: "text",
         marker: { size: 10, color: category.colour, opacity: 0.85 },
       });
     });
     traces.push({
-      type: "scattermap", mode: "markers", name: "Open incident", lat: [], lon: [], customdata: [],
+      type: "scattermap", mode: "markers", name: "Open incident", uid: "open", lat: [], lon: [], customdata: [],
       hoverinfo: "skip", marker: { size: 16, color: "#FFD400" }, showlegend: false,
     });
     return traces;
