@@ -121,29 +121,35 @@ def _actors(incident: Incident, role: str) -> str:
     return "; ".join(parts) or "not recorded"
 
 
-def details(incident: Incident) -> dict[str, Any]:
+FACTS = ("Date", "Type", "Location", "Region", "Initiator", "Target", "Outcome", "Escalation risk", "Verification")
+# One incident's details as an array (names once in the page, not once per incident).
+DETAIL_FIELDS = ("facts", "summary", "claims", "notes", "sources", "related")
+
+
+def details(incident: Incident) -> list[Any]:
     """What the page's detail pane shows of one incident, as plain text (and http(s) URLs
-    that ``safe_text.web_url`` accepted); the script puts it on the page as text."""
+    that ``safe_text.web_url`` accepted), in DETAIL_FIELDS order; facts in FACTS order, ""
+    where not recorded. The script puts all of it on the page as text."""
     facts = [
-        ["Date", describe_date(incident)],
-        ["Type", label("type", incident.type)],
-        ["Location", _location(incident)],
-        ["Region", label("region", incident.location.region)],
-        ["Initiator", _actors(incident, "initiator")],
-        ["Target", _actors(incident, "target")],
-        ["Outcome", _outcome(incident)],
-        ["Escalation risk", label("escalation_risk", incident.escalation_risk) if incident.escalation_risk else ""],
-        ["Verification", label("verification", incident.verification)],
+        describe_date(incident),
+        label("type", incident.type),
+        _location(incident),
+        label("region", incident.location.region),
+        _actors(incident, "initiator"),
+        _actors(incident, "target"),
+        _outcome(incident),
+        label("escalation_risk", incident.escalation_risk) if incident.escalation_risk else "",
+        label("verification", incident.verification),
     ]
-    return {
-        "facts": [fact for fact in facts if fact[1]],
-        "summary": _text(incident.summary),
-        "claims": [
+    return [
+        facts,
+        _text(incident.summary),
+        [
             [actor_label(claim.party), _text(claim.speaker or ""), _text(claim.statement), claim.source]
             for claim in incident.claims
         ],
-        "notes": _text(incident.notes or ""),
-        "sources": [
+        _text(incident.notes or ""),
+        [
             [
                 _text(source.publisher),
                 _text(source.title or "(title not recorded)"),
@@ -152,25 +158,29 @@ def details(incident: Incident) -> dict[str, Any]:
             ]
             for source in incident.sources
         ],
-        "related": list(incident.related),
-    }
+        list(incident.related),
+    ]
 
 
-def _table(frame: pd.DataFrame) -> dict[str, list[Any]]:
-    """The table's columns (incidents.flat.TABLE_COLUMNS) as text, one list per column."""
-    columns: dict[str, list[Any]] = {}
+def _table(frame: pd.DataFrame) -> dict[str, Any]:
+    """The table's columns (incidents.flat.TABLE_COLUMNS) beyond date and title (which the
+    rows carry): a labelled column as its labels once and an index per row, others as values."""
+    columns: dict[str, Any] = {}
     for shown in TABLE_COLUMNS:
+        if shown.column in {"date", "title"}:
+            continue
         values = frame[shown.column]
         if shown.labels:
             field = shown.labels
-            cells = values.map({code: label(field, code) for code in values.unique()}).fillna(label(field, None))
-        elif shown.column == "date":
-            cells = values.dt.strftime("%Y-%m-%d")
+            codes = values.fillna("").astype(str)
+            names = sorted(set(codes))
+            index = {code: i for i, code in enumerate(names)}
+            labels = [label(field, code or None) for code in names]
+            columns[shown.header] = {"labels": labels, "index": [index[code] for code in codes]}
         elif pd.api.types.is_numeric_dtype(values):
-            cells = values.astype(object)
+            columns[shown.header] = [None if pd.isna(value) else int(value) for value in values]
         else:
-            cells = safe_text.clean_series(values, safe_text.TABLE_CHARS)
-        columns[shown.header] = [cell if isinstance(cell, str) else int(cell) for cell in cells]
+            columns[shown.header] = safe_text.clean_series(values, safe_text.TABLE_CHARS).tolist()
     return columns
 
 
@@ -214,6 +224,7 @@ def page_data(catalog: Catalog, state: ViewState, incidents: list[Incident], lin
             "title": [_text(by_id[incident_id].title) for incident_id in frame["id"]],
         },
         "table": _table(frame),
+        "facts": list(FACTS),
         "details": [details(by_id[incident_id]) for incident_id in frame["id"]],
         "citation": citation.cite_view(state, len(frame), catalog.version, link, day),
         "bibtex": citation.bibtex_view(state, len(frame), catalog.version, link, day),

@@ -159,25 +159,30 @@
 
   // --- the table -----------------------------------------------------------------------------
   function drawTable() {
+    // date and title come from the rows; a labelled column holds its labels once and an
+    // index per row (incidents/publish.py, _table).
     const table = document.getElementById("table");
-    const headers = Object.keys(data.table);
+    const columns = [["date", (i) => rows.date[i]], ["title", (i) => rows.title[i]]];
+    Object.entries(data.table).forEach(([name, column]) => {
+      columns.push([name, Array.isArray(column) ? (i) => column[i] : (i) => column.labels[column.index[i]]]);
+    });
     const head = element("tr");
-    headers.forEach((name) => head.appendChild(element("th", name)));
+    columns.forEach(([name]) => head.appendChild(element("th", name)));
     table.tHead.appendChild(head);
     const body = document.createDocumentFragment();
     for (let i = count - 1; i >= 0; i--) {  // newest first, as on the dashboard
       const row = element("tr");
       row.dataset.row = String(i);
-      headers.forEach((name) => {
+      columns.forEach(([name, value]) => {
         const cell = element("td");
-        const value = data.table[name][i];
         if (name === "title") {
-          const button = element("button", value, "link");
+          const button = element("button", value(i), "link");
           button.type = "button";
           button.addEventListener("click", () => openIncident(i));
           cell.appendChild(button);
         } else {
-          cell.textContent = value === null || value === undefined ? "" : String(value);
+          const shown = value(i);
+          cell.textContent = shown === null || shown === undefined ? "" : String(shown);
         }
         row.appendChild(cell);
       });
@@ -209,36 +214,37 @@
   }
 
   function openIncident(i) {
-    const detail = data.details[i];
+    const [facts, summary, claims, notes, sources, related] = data.details[i];
     const pane = document.getElementById("details");
     clear(pane);
     pane.dataset.incident = rows.id[i];
     pane.appendChild(element("h2", rows.title[i]));
     pane.appendChild(element("p", rows.id[i], "hint"));
-    const facts = element("dl");
-    detail.facts.forEach(([name, value]) => {
-      facts.appendChild(element("dt", name));
-      facts.appendChild(element("dd", value));
+    const list = element("dl");
+    facts.forEach((value, f) => {
+      if (!value) return;
+      list.appendChild(element("dt", data.facts[f]));
+      list.appendChild(element("dd", value));
     });
-    pane.appendChild(facts);
+    pane.appendChild(list);
     pane.appendChild(element("h3", "Summary"));
-    pane.appendChild(element("p", detail.summary));
-    if (detail.claims.length) {
+    pane.appendChild(element("p", summary));
+    if (claims.length) {
       pane.appendChild(element("h3", "Each side's account"));
-      const claims = element("ul");
-      detail.claims.forEach(([party, speaker, statement, source]) => {
+      const accounts = element("ul");
+      claims.forEach(([party, speaker, statement, source]) => {
         const who = speaker ? party + " (" + speaker + ")" : party;
-        claims.appendChild(element("li", who + ": " + statement + " [source " + source + "]"));
+        accounts.appendChild(element("li", who + ": " + statement + " [source " + source + "]"));
       });
-      pane.appendChild(claims);
+      pane.appendChild(accounts);
     }
-    if (detail.notes) {
+    if (notes) {
       pane.appendChild(element("h3", "Notes"));
-      pane.appendChild(element("p", detail.notes));
+      pane.appendChild(element("p", notes));
     }
     pane.appendChild(element("h3", "Sources"));
-    const sources = element("ol");
-    detail.sources.forEach(([publisher, title, url, published]) => {
+    const numbered = element("ol");
+    sources.forEach(([publisher, title, url, published]) => {
       const item = element("li", publisher + ": ");
       if (isWebUrl(url)) {
         const link = element("a", title);
@@ -251,13 +257,13 @@
       } else {
         item.appendChild(document.createTextNode(title + (published ? ", " + published : "")));
       }
-      sources.appendChild(item);
+      numbered.appendChild(item);
     });
-    pane.appendChild(sources);
-    if (detail.related.length) {
+    pane.appendChild(numbered);
+    if (related.length) {
       pane.appendChild(element("h3", "Related incidents"));
-      const related = element("ul");
-      detail.related.forEach((id) => {
+      const linked = element("ul");
+      related.forEach((id) => {
         const item = element("li");
         if (indexOf.has(id)) {
           const button = element("button", rows.title[indexOf.get(id)], "link");
@@ -267,9 +273,9 @@
         } else {
           item.textContent = id + " (not in this view)";
         }
-        related.appendChild(item);
+        linked.appendChild(item);
       });
-      pane.appendChild(related);
+      pane.appendChild(linked);
     }
     document.querySelectorAll("#table tr.open").forEach((row) => row.classList.remove("open"));
     const row = document.querySelector('#table tr[data-row="' + i + '"]');

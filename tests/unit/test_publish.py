@@ -96,7 +96,8 @@ def test_only_the_pages_own_scripts_may_run_and_nothing_may_be_fetched(hostile_p
 
 def test_source_links_are_only_validated_http_urls(hostile_page):
     data = blocks(hostile_page.content)["atlas-data"]
-    urls = [source[2] for detail in data["details"] for source in detail["sources"]]
+    sources = publish.DETAIL_FIELDS.index("sources")
+    urls = [source[2] for detail in data["details"] for source in detail[sources]]
     assert urls
     assert all(url is None or re.match(r"https?://", url) for url in urls)
     # The breakout URL stays one link to example.org, its ")![](" percent-encoded.
@@ -110,10 +111,11 @@ def test_every_incident_has_its_details_sources_accounts_citation_and_version(fi
     assert data["version"] == fixture_catalog.version
     assert len(data["details"]) == len(fixture_catalog.frame) == page.written
     first = fixture_catalog.records[data["rows"]["id"][0]]
-    detail = data["details"][0]
+    detail = dict(zip(publish.DETAIL_FIELDS, data["details"][0], strict=True))
     assert detail["summary"] == first.summary
     assert [source[2] for source in detail["sources"]] == [str(source.url) for source in first.sources]
     assert [claim[2] for claim in detail["claims"]] == [claim.statement for claim in first.claims]
+    assert dict(zip(data["facts"], detail["facts"], strict=True))["Date"] == publish.describe_date(first)
     assert fixture_catalog.version in data["citation"]
     assert "@misc{" in data["bibtex"]
 
@@ -126,7 +128,7 @@ def test_the_page_holds_the_views_incidents_only(fixture_catalog):
     data = blocks(page)["atlas-data"]
     assert data["rows"]["id"] == shown
     assert 0 < len(shown) < len(fixture_catalog.frame)
-    assert len(data["details"]) == len(data["table"]["title"]) == len(shown)
+    assert len(data["details"]) == len(data["table"]["region"]["index"]) == len(data["rows"]["title"]) == len(shown)
     for incident_id, incident in fixture_catalog.records.items():
         if incident_id not in shown:
             assert publish.script_json(incident.title)[1:-1] not in page, incident_id
