@@ -195,10 +195,12 @@ def _categories(catalog: Catalog, frame: pd.DataFrame, field: str) -> tuple[np.n
     return index, legend
 
 
-def page_data(catalog: Catalog, state: ViewState, incidents: list[Incident], link: str, day: date) -> dict[str, Any]:
+def page_data(
+    catalog: Catalog, state: ViewState, frame: pd.DataFrame, incidents: list[Incident], link: str, day: date
+) -> dict[str, Any]:
     """Everything the page shows, as compact JSON: columns for the map, the timeline and the
-    table (one list per field), and one detail object per incident."""
-    frame = view.apply(catalog.frame, state)
+    table (one list per field), and one detail array per incident. ``frame``: the rows
+    ``view.apply`` kept; ``incidents``: their valid records."""
     kept = {incident.id for incident in incidents}
     frame = frame[frame["id"].isin(kept)]
     by_id = {incident.id: incident for incident in incidents}
@@ -271,11 +273,12 @@ def publish_view(catalog: Catalog, state: ViewState, link: str = "", day: date |
     """The view as one HTML file: exactly the incidents ``view.apply`` keeps, less the rows
     whose full record does not validate (named in ``problems``, as every export does)."""
     day = day or date.today()
-    ids = view.apply(catalog.frame, state)["id"]
+    frame = view.apply(catalog.frame, state)
     problems: list[Problem] = []
-    incidents = list(catalog.iter_records(ids, problems))
+    incidents = list(catalog.iter_records(frame["id"], problems))
     link = link or "?" + view.view_query(state)
-    return PublishedView(page_html(page_data(catalog, state, incidents, link, day)), len(incidents), problems)
+    data = page_data(catalog, state, frame, incidents, link, day)
+    return PublishedView(page_html(data), len(incidents), problems)
 
 
 def file_name(state: ViewState, version: str, day: date) -> str:

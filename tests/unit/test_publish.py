@@ -14,6 +14,7 @@ from incidents import inline_basemap, publish, view
 from incidents.catalog import load_catalog
 from tests import hostile
 from tests.unit.test_cli import run_cli
+from tests.unit.test_export_path import one_bad_row  # noqa: F401 - the fixture
 
 DAY = date(2026, 12, 2)
 BLOCK = re.compile(r'<script type="application/json" id="(atlas-[a-z]+)">(.*?)</script>', re.S)
@@ -176,3 +177,13 @@ def test_publish_cli_writes_the_page_and_refuses_a_bad_link(tmp_path, fixture_da
     refused = run_cli("publish", "--query", "type=nonsense", "--data", str(fixture_data), "-o", str(output))
     assert refused.returncode == 2
     assert "type" in refused.stderr
+
+
+def test_a_row_whose_record_does_not_validate_is_left_out_and_named(one_bad_row):  # noqa: F811
+    path, bad_id = one_bad_row
+    catalog = load_catalog(path)
+    page = publish.publish_view(catalog, view.parse_view("").state, "", DAY)
+    ids = blocks(page.content)["atlas-data"]["rows"]["id"]
+    assert bad_id not in ids
+    assert page.written == len(ids) == len(catalog.frame) - 1
+    assert [problem.path for problem in page.problems] == ["row 4"]
