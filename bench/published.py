@@ -50,7 +50,9 @@ def write_pages(data: Path, name: str) -> tuple[Path, Path, int]:
     published.write_text(publish.publish_view(catalog, state, "", date.today()).content, encoding="utf-8")
     frame = view.apply(catalog.frame, state)
     bare = OUT / f"{name}-bare.html"
-    figure = px.scatter_map(frame, lat="lat", lon="lon", hover_name="title", map_style="white-bg", zoom=1, height=420)
+    # Zoom 0 at the equator shows latitudes to about 80° in 420 px: every point is in view.
+    figure = px.scatter_map(frame, lat="lat", lon="lon", hover_name="title", map_style="white-bg",
+                            zoom=0, center={"lat": 0, "lon": 0}, height=420)  # fmt: skip
     figure.write_html(bare, include_plotlyjs=True, full_html=True)
     return published, bare, len(frame)
 

@@ -250,6 +250,8 @@ def page_html(data: dict[str, Any], bundle: str | None = None) -> str:
     request beyond the page's own data: and blob: URLs (MapLibre's glyphs and worker)."""
     bundle = plotly_bundle() if bundle is None else bundle
     script = (PAGE_DIR / "view.js").read_text(encoding="utf-8")
+    if any("</script" in code.lower() for code in (bundle, script)):
+        raise ValueError("a script of the page holds '</script', which would end its element early")
     policy = (
         f"default-src 'none'; script-src {_hash(bundle)} {_hash(script)}; style-src 'unsafe-inline'; "
         "img-src data: blob:; font-src data:; connect-src data: blob:; worker-src blob: data:; child-src blob: data:"

@@ -187,3 +187,9 @@ def test_a_row_whose_record_does_not_validate_is_left_out_and_named(one_bad_row)
     assert bad_id not in ids
     assert page.written == len(ids) == len(catalog.frame) - 1
     assert [problem.path for problem in page.problems] == ["row 4"]
+
+
+def test_a_bundle_that_could_end_its_script_element_is_refused(fixture_catalog):
+    data = publish.page_data(fixture_catalog, view.parse_view("").state, fixture_catalog.frame.head(0), [], "", DAY)
+    with pytest.raises(ValueError, match="</script"):
+        publish.page_html(data, bundle="var a = '</SCRIPT>';")
