@@ -291,8 +291,18 @@
     data.colour_by.toLowerCase() + " · dataset version " + data.version;
   document.getElementById("citation").textContent = data.citation;
   document.getElementById("bibtex").textContent = data.bibtex;
-  drawTable();
-  Promise.all([drawMap(), drawTimeline()]).then(() => {
+  // The map first: the timeline (SVG, one element per incident) and the table would hold the
+  // main thread while MapLibre draws, so they are drawn once the map has drawn its points.
+  function afterMapDrawn(callback) {
+    const layout = mapDiv._fullLayout;
+    const map = layout && layout.map && layout.map._subplot && layout.map._subplot.map;
+    if (map && !map.loaded()) map.once("idle", () => setTimeout(callback, 0));
+    else setTimeout(callback, 0);
+  }
+  drawMap().then(() => new Promise((resolve) => afterMapDrawn(resolve))).then(() => {
+    drawTable();
+    return drawTimeline();
+  }).then(() => {
     if (data.open && indexOf.has(data.open)) openIncident(indexOf.get(data.open));
     document.body.dataset.ready = "true";
   });
