@@ -120,8 +120,10 @@ def lines(rows: list[dict]) -> list[str]:
            f"`python -m incidents publish` of the whole dataset against a bare plotly page of the same points "
            f"(`px.scatter_map(...).write_html(include_plotlyjs=True)`, offline `white-bg` style), both from a "
            f"static server on 127.0.0.1; the published page also from `file://` (the bare page draws no map "
-           f"from `file://` in Chromium). Chromium 1440x900, navigation to every point drawn by MapLibre, a "
-           f"fresh context per open, medians of {ROUNDS} rounds alternating the pages in one run.", "",
+           f"from `file://` in Chromium). Chromium 1440x900, navigation to MapLibre loaded with the incident "
+           f"points rendered, a fresh context per open, medians of {ROUNDS} rounds alternating the pages in one "
+           f"run. The published map also draws the basemap (land, borders, labels) and a white ring under each "
+           f"marker (twice the circles); the bare page draws points on a blank background.", "",
            "| incidents | published file | bare file | published open | bare open | ratio | published from file:// |",
            "|---|---|---|---|---|---|---|"]  # fmt: skip
     for row in rows:
@@ -138,13 +140,13 @@ def lines(rows: list[dict]) -> list[str]:
 
 def replace_section(report: str, section: list[str]) -> str:
     """bench/results.md with this section put in place of its old one (or before Targets)."""
-    text = "\n".join(section) + "\n"
+    text = "\n".join(section) + "\n\n"
     if SECTION in report:
         start = report.index(SECTION)
         following = report.find("\n## ", start + len(SECTION))
         return report[:start] + text + (report[following + 1 :] if following >= 0 else "")
     at = report.find("## Targets")
-    return report[:at] + text + "\n" + report[at:] if at >= 0 else report + "\n" + text
+    return report[:at] + text + report[at:] if at >= 0 else report + "\n" + text
 
 
 def main() -> None:
