@@ -10,8 +10,20 @@ from datetime import date
 
 import streamlit as st
 
-from components import compare, layermap, mapview, notices, playback, research, selection, text, url_state, window
-from components.data import current_catalog, current_layers
+from components import (
+    about,
+    compare,
+    layermap,
+    mapview,
+    notices,
+    playback,
+    research,
+    selection,
+    text,
+    url_state,
+    window,
+)
+from components.data import about_data, current_catalog, current_layers
 from components.filters import render_filters
 from components.map import OpenIncident, render_map
 from components.overview import render_count, render_overview
@@ -19,6 +31,7 @@ from components.panel import render_airspace_facts, render_incident_panel
 from components.table import render_table, shown_rows
 from components.timeline import render_timeline
 from incidents import export, publish, view
+from incidents.about import definitions
 from incidents.palette import category_label, colour_map, grouped
 from incidents.periods import Window
 
@@ -163,5 +176,10 @@ with exports:
     )
 with cite:
     research.render_view_citation(state, len(frame), catalog.version, links.to_view(), date.today())
+
+collections, shares = about_data(catalog)
+about.render_about(
+    definitions(), collections, records=len(catalog.frame), shares=shares, version=catalog.version, updated=None
+)
 
 url_state.write_view(state, seeded)

@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from components import text
+from incidents.about import Coverage, SourceShares, coverage, curated_shares
 from incidents.airspace import FACT_COLUMNS, zone_facts
 from incidents.catalog import DATA_ENV, Catalog, data_path, load_catalog, record_files
 from incidents.filters import COLOR_FIELDS
@@ -80,3 +81,13 @@ def current_catalog() -> Catalog:
                    path, DATA_ENV)  # fmt: skip
         st.stop()
     return _load(str(path), dataset_signature(path), _layers_signature())
+
+
+@st.cache_resource(max_entries=4)
+def _about(version: str, _catalog: Catalog) -> tuple[tuple[Coverage, ...], SourceShares | None]:
+    return coverage(_catalog.frame), curated_shares(_catalog.records)
+
+
+def about_data(catalog: Catalog) -> tuple[tuple[Coverage, ...], SourceShares | None]:
+    """The collections' coverage and the sources' shares, once per dataset version."""
+    return _about(catalog.version, catalog)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import text
 from components.url_state import open_incident, show_series
+from incidents import safe_text
 from incidents.geo import Place, geodesic_km
 from incidents.labels import actor_label, label
 from incidents.model import Actor, Incident
@@ -67,10 +68,15 @@ def describe_outcome(incident: Incident) -> str:
 
 
 def source_line(number: int, source) -> str:
-    """Markdown: the only links in a panel are the record's validated source URLs."""
+    """Markdown: the only links in a panel are the record's validated source URLs and the
+    archive's search for each. The URL is also shown as text, so a reader sees where a
+    link goes (and a printout keeps it); escaped, it cannot become a link of its own."""
     title = text.link(source.title or "(title not recorded)", source.url)
     published = f", {source.published.isoformat()}" if source.published else ""
-    return text.fill("{}. {}: {}{}", number, source.publisher, title, published)
+    kind = " · **official statement**" if source.kind == "official" else ""
+    archived = text.link("find archived copies", safe_text.archive_search_url(source.url))
+    return text.fill("{}. {}: {}{}{}  \n{} · {}", number, source.publisher, title, published, text.Safe(kind),
+                     source.url, archived)  # fmt: skip
 
 
 def _related(incident: Incident, related_titles: dict[str, str], shown_ids: set[str]) -> None:

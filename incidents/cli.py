@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import cast
 
 from incidents import datapackage, export, publish, safe_text
+from incidents.about import source_shares
 from incidents.catalog import DATA_DIR, RECORD_SUFFIXES, Catalog, data_path, load_catalog, record_files
 from incidents.geo import Gazetteer, geocode_online
 from incidents.model import record_schema
@@ -173,10 +174,11 @@ def cmd_datapackage(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    table = counts_markdown(load_catalog(data_path()).frame)
+    catalog = load_catalog(data_path())
+    table = counts_markdown(catalog.frame)
     if args.readme:
         readme = Path(args.readme)
-        text = readme_blocks(readme.read_text(encoding="utf-8"), load_catalog(data_path()).frame)
+        text = readme_blocks(readme.read_text(encoding="utf-8"), catalog.frame, source_shares(catalog.records.values()))
         readme.write_text(text, encoding="utf-8")
     else:
         print(table)

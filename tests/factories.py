@@ -80,12 +80,13 @@ FIXTURE_RECORDS = [
     _incident(
         "2020-01-02-a-black-sea-intercept", region="black-sea", type_="unsafe_intercept", lat=43.0, lon=33.0,
         initiators=[{"country": "RU", "platform": "Su-27", "category": "fighter"}],
-        targets=[{"country": "US", "platform": "MQ-9 Reaper", "category": "uav"}],
+        targets=[{"country": "US", "platform": "MQ-9 Reaper", "category": "uav"}], behaviours=["close_pass"],
     ),
     _incident(
         "2021-06-15-b-syria-flares", region="syria", type_="flare_or_chaff_release", lat=35.0, lon=36.5,
         initiators=[{"country": "RU", "platform": "Su-35", "category": "fighter"}],
         targets=[{"country": "US", "platform": "MQ-9 Reaper", "category": "uav"}],
+        behaviours=["flares", "close_pass"], collections=["syria-mq9-harassment-2023"],
     ),
     _incident(
         "2022-03-01-c-baltic-violation", region="baltic-sea", type_="airspace_violation", lat=57.5, lon=19.0,
@@ -93,6 +94,7 @@ FIXTURE_RECORDS = [
             {"country": "RU", "platform": "Su-27", "category": "fighter"}, {"country": "BY", "category": "fighter"},
         ],
         targets=[{"country": "SE", "category": "air_defence"}], verification="contested",
+        collections=["baltic-nordic-violations"],
     ),
     _incident(
         "2019-05-01-d-scs-month-precision", region="south-china-sea", type_="unsafe_intercept", lat=15.0, lon=114.0,

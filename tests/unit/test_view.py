@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidents import view
+from incidents import filters, view
 from incidents.labels import codes
 from incidents.view import KEYS, ViewState, apply, parse_view, view_query
+from incidents.vocab import recoded, vocabulary
 from tests.factories import FIXTURE_IDS
 
 # The fixture ids carry a letter after the date: 2020-01-02-a-..., 2021-06-15-b-...
@@ -27,6 +28,12 @@ FILTER_CASES = [
     ("group=intercepts&group=use_of_force", [A, B, D, G]),
     ("group=electronic", []),
     ("group=intercepts&type=shootdown", []),  # different keys combine with AND
+    ("behaviour=flares", [B]),
+    ("behaviour=close_pass", [A, B]),
+    ("behaviour=flares&behaviour=laser", [B]),  # repeated: any of them
+    ("behaviour=laser", []),
+    ("collection=baltic-nordic-violations", [C]),
+    ("collection=baltic-nordic-violations&collection=syria-mq9-harassment-2023", [B, C]),
     ("region=black-sea", [A]),
     ("region=black-sea&region=syria", [A, B]),
     ("initiator=RU", [A, B, C, E]),
@@ -71,6 +78,8 @@ NOTICE_CASES = [
     ("region=atlantis", "region"),
     ("group=dogfights", "group"),
     ("group=Intercepts", "group"),  # labels are not codes
+    ("behaviour=dogfight", "behaviour"),
+    ("collection=everything", "collection"),
     ("initiator=XX", "initiator"),
     ("target=Russia", "target"),
     ("verification=probably", "verification"),
@@ -146,6 +155,8 @@ def view_states(draw) -> ViewState:
         date_to=draw(st.one_of(st.none(), st.just(end))),
         types=draw(codes_of("type")),
         groups=draw(codes_of("type_groups")),
+        behaviours=draw(codes_of("behaviours")),
+        collections=draw(codes_of("collections")),
         regions=draw(codes_of("region")),
         initiators=tuple(draw(actor_codes)),
         targets=tuple(draw(actor_codes)),
@@ -186,3 +197,26 @@ def test_streamlits_embed_keys_are_no_view_keys_and_give_no_notice():
     embedded = parse_view("embed=true&embed_options=show_toolbar&embed_options=light_theme&region=black-sea")
     assert embedded.notices == []
     assert embedded.state == parse_view("region=black-sea").state
+
+
+RECODES = {"types": {"dogfight": {"now": "unsafe_intercept", "since": "2026-12-02", "why": "merged"}}}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_types"),
+    [("type=dogfight", ("unsafe_intercept",)), ("type=dogfight&type=unsafe_intercept", ("unsafe_intercept",))],
+)
+def test_a_recoded_code_opens_the_view_with_its_new_code_and_says_so(monkeypatch, query, expected_types):
+    monkeypatch.setattr(filters, "recoded", lambda name: RECODES.get(name, {}))
+    parsed = parse_view(query + "&region=syria")
+    assert parsed.state.types == expected_types
+    assert parsed.state.regions == ("syria",)
+    assert [(n.key, n.value) for n in parsed.notices] == [("type", "dogfight")]
+    assert "was recoded as “unsafe_intercept” on 2026-12-02: merged" in parsed.notices[0].message
+
+
+@pytest.mark.parametrize("name", ["types", "regions", "type_groups", "behaviours", "collections", "series"])
+def test_retired_codes_point_at_current_codes_and_are_never_reused(name):
+    for old, entry in recoded(name).items():
+        assert old not in vocabulary(name), f"{old} is retired but still a code"
+        assert entry["now"] in vocabulary(name), f"{old} -> {entry['now']}, which is not a code"
