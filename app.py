@@ -35,13 +35,13 @@ from components.data import (
 from components.filters import render_filters
 from components.map import OpenIncident, render_map
 from components.overview import render_count, render_overview
-from components.palette import category_label, colour_map, grouped
 from components.panel import render_airspace_facts, render_incident_panel
 from components.releases import as_of_view, render_changes_since, render_version, render_version_caption
 from components.table import render_table, shown_rows
 from components.timeline import render_timeline
-from incidents import export, view
+from incidents import export, publish, view
 from incidents.about import definitions
+from incidents.palette import category_label, colour_map, grouped
 from incidents.periods import Window
 from incidents.releases import record_history, view_changes
 
@@ -191,6 +191,11 @@ with exports:
         catalog.version,
         date.today(),
         key="export",
+    )
+    research.render_web_page(
+        lambda: publish.publish_view(catalog, state, links.to_view()).content,
+        publish.file_name(state, catalog.version, date.today()),
+        key="publish",
     )
 with cite:
     research.render_view_citation(state, len(frame), catalog.version, links.to_view(), date.today())

@@ -8,8 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.basemap import offline_style
 from components.map import fit_view, served_static_url
+from incidents.basemap import offline_style
 from incidents.catalog import data_path, load_catalog
 from incidents.labels import codes, label
 

@@ -19,11 +19,11 @@ from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 from bench.baseline import baseline_page
 from components.map import build_map_figure
 from components.overview import build_monthly_figure, build_type_counts_figure
-from components.palette import add_colour_columns, add_hover_column, colour_map
 from components.table import shown_rows, table_frame
 from components.timeline import build_timeline_figure
 from incidents import export, periods, view
 from incidents.catalog import load_catalog
+from incidents.palette import add_colour_columns, add_hover_column, colour_map
 from incidents.view import COLOR_FIELDS, MAX_REPEATED, apply, parse_view, view_query
 
 # The filter change measured: a researcher narrows to three types (about half the data).

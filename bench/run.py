@@ -4,8 +4,9 @@ For each size, in a fresh process (``bench.measure``): cold load and validation 
 one rerun after a filter change (filter + every figure and the table serialised as Streamlit
 sends them), the bytes that rerun sends, and peak memory; the same rerun and bytes for the
 baseline page (``bench.baseline``). Where Chromium is installed, also the time from
-navigation to the map drawn at 1k, 10k and 100k, and the server memory a second browser
-session adds. Prints a table and writes ``bench/results.md``.
+navigation to the map drawn at 1k, 10k and 100k, the server memory a second browser
+session adds, and the published view's size and opening (``bench.published``). Prints a
+table and writes ``bench/results.md``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from bench import sections
+from bench import published, sections
 from incidents.synth import write_synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -230,6 +231,10 @@ def browser_timings() -> dict:
                 results["map"].append(map_versus_bare(browser, env, label))
             except Exception as error:  # report what could not be measured; keep the rest
                 print(f"map comparison at {label} failed: {type(error).__name__}: {error}", flush=True)
+        try:
+            results["published"] = published.measure(browser)
+        except Exception as error:  # report what could not be measured; keep the rest
+            print(f"published view measurement failed: {type(error).__name__}: {error}", flush=True)
         browser.close()
     return results
 
@@ -340,6 +345,7 @@ def main() -> None:
         *download_lines(rows), "",
         *playback_lines(rows, curated, browser), "",
         *(map_lines(browser["map"]) if "map" in browser else []), "",
+        *(published.lines(browser["published"]) if "published" in browser else []), "",
         "## Targets", "",
         *verdicts(rows, browser), "",
     ])  # fmt: skip

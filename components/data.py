@@ -8,13 +8,13 @@ from pathlib import Path
 import streamlit as st
 
 from components import text
-from components.palette import add_colour_columns, add_hover_column
 from incidents import engine
 from incidents.about import Coverage, SourceShares, coverage, curated_shares
 from incidents.airspace import FACT_COLUMNS, zone_facts
 from incidents.catalog import DATA_ENV, Catalog, data_path, load_catalog, record_files
 from incidents.filters import COLOR_FIELDS
 from incidents.layers import Layer, layers_path, load_layers
+from incidents.palette import add_colour_columns, add_hover_column
 from incidents.problems import Problem
 from incidents.releases import Book, Release, load_release, read_book, releases_path
 

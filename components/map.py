@@ -12,9 +12,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import text
-from components.basemap import REGULAR, distance_ruler, offline_style
-from components.palette import OTHER_COLOUR, category_index, category_label, hover_labels
 from incidents import safe_text
+from incidents.basemap import REGULAR, distance_ruler, offline_style
 from incidents.geo import (
     GROUP_DECIMALS,
     Place,
@@ -25,6 +24,7 @@ from incidents.geo import (
     group_points,
 )
 from incidents.model import Incident
+from incidents.palette import OTHER_COLOUR, category_index, category_label, hover_labels
 
 # Above this many visible incidents the map draws binned counts instead of points: the
 # browser, not the server, is the bottleneck at scale (docs/architecture.md, "Size thresholds").

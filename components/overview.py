@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import text, timeaxis
-from components.palette import OTHER_COLOUR, category_index, category_label
 from incidents.labels import codes, label
+from incidents.palette import OTHER_COLOUR, category_index, category_label
 from incidents.stats import counts_by_month
 
 

@@ -9,7 +9,7 @@ from functools import partial
 import streamlit as st
 
 from components import text
-from incidents import citation, export
+from incidents import citation, export, publish
 from incidents.model import Incident
 from incidents.view import ViewState
 
@@ -39,6 +39,21 @@ def render_exports(build: Callable[[str], str | bytes], count: int, version: str
         "with its datapackage.json (fields, licence, sources).",
         f"{count:,}",
         version,
+    )
+
+
+def render_web_page(build: Callable[[], str], file_name: str, *, key: str) -> None:
+    """One self-contained HTML file of the view (incidents/publish.py): map, timeline, table,
+    every incident's details, the citation; it opens from disk with the network off."""
+    st.download_button(
+        "Download as web page",
+        data=build,  # deferred: built when clicked (a few MB), not on every rerun
+        file_name=file_name,
+        mime=publish.MIME,
+        key=key,
+        icon=":material/public:",
+        help="One HTML file that opens offline, e.g. to put in an article: map, timeline, table, "
+        "every incident's sources and accounts, the citation and the dataset version.",
     )
 
 

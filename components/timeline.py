@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import text, timeaxis
-from components.palette import OTHER_COLOUR, category_index, category_label, hover_labels
+from incidents.palette import OTHER_COLOUR, category_index, category_label, hover_labels
 from incidents.periods import Window
 from incidents.stats import counts_by_month
 from incidents.vocab import TYPES, vocabulary

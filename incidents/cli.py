@@ -1,4 +1,4 @@
-"""``python -m incidents``: validate, schema, geocode, layers, release (and the research outputs)."""
+"""``python -m incidents``: validate, schema, geocode, layers, release (and the research outputs: export, publish)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import cast
 
-from incidents import datapackage, export, releases, safe_text
+from incidents import datapackage, export, publish, releases, safe_text
 from incidents.about import source_shares
 from incidents.catalog import DATA_DIR, RECORD_SUFFIXES, Catalog, data_path, load_catalog, record_files
 from incidents.geo import Gazetteer, geocode_online
 from incidents.model import record_schema
+from incidents.problems import Problem
 from incidents.records import read_record
 from incidents.stats import counts_markdown, readme_blocks
-from incidents.view import MAX_LINK_CHARS, parse_view
+from incidents.view import MAX_LINK_CHARS, ViewState, parse_view, view_query
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -86,7 +87,9 @@ def _query(args: argparse.Namespace) -> str:
         return handle.read(2 * MAX_LINK_CHARS).strip()
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def _open_view(args: argparse.Namespace) -> tuple[Catalog, ViewState] | int:
+    """The dataset and the view a link asks for, as ``export`` and ``publish`` read them, or
+    the exit code after saying what is wrong (a malformed query, a missing dataset)."""
     parsed = parse_view(_query(args))
     if parsed.notices:
         for notice in parsed.notices:
@@ -96,9 +99,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     path = Path(args.data) if args.data else data_path()
     if not state.as_of and not path.exists():
         print(f"no such dataset: {path}", file=sys.stderr)
-        return 2
-    if args.format in BINARY_FORMATS and args.output in (None, "-"):
-        print(f"{args.format} needs -o FILE", file=sys.stderr)
         return 2
     catalog = _release_catalog(state.as_of, args.releases) if state.as_of else load_catalog(path)
     if catalog is None:
@@ -110,17 +110,48 @@ def cmd_export(args: argparse.Namespace) -> int:
     if state.version and state.version != catalog.version:
         print(f"note: the link was made with dataset version {state.version}; the data is now {catalog.version}",
               file=sys.stderr)  # fmt: skip
-    result = export.export_view(catalog, state, args.format)
-    _write(result.content, args.output)
-    for problem in result.problems:
+    return catalog, state
+
+
+def _report(written: int, problems: list[Problem]) -> int:
+    for problem in problems:
         print(problem, file=sys.stderr)
-    if result.problems:
-        rows = len({problem.path for problem in result.problems})
-        print(f"wrote {result.written} incidents; left out {rows} invalid rows", file=sys.stderr)
+    if problems:
+        rows = len({problem.path for problem in problems})
+        print(f"wrote {written} incidents; left out {rows} invalid rows", file=sys.stderr)
         return 1
-    if not result.written:
+    if not written:
         print("note: the view is empty; wrote a valid file with no incidents", file=sys.stderr)
     return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if args.format in BINARY_FORMATS and args.output in (None, "-"):
+        print(f"{args.format} needs -o FILE", file=sys.stderr)
+        return 2
+    opened = _open_view(args)
+    if isinstance(opened, int):
+        return opened
+    catalog, state = opened
+    result = export.export_view(catalog, state, args.format)
+    _write(result.content, args.output)
+    return _report(result.written, result.problems)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """The view as one self-contained HTML file (incidents/publish.py)."""
+    opened = _open_view(args)
+    if isinstance(opened, int):
+        return opened
+    catalog, state = opened
+    base = args.base_url.split("?")[0] if args.base_url else ""
+    link = f"{base}?{view_query(state)}" if base else ""
+    result = publish.publish_view(catalog, state, link)
+    output = args.output or publish.file_name(state, catalog.version, date.today())
+    Path(output).write_text(result.content, encoding="utf-8")
+    size = len(result.content.encode("utf-8"))
+    print(f"wrote {result.written:,} incidents to {output} ({size / 1_000_000:.1f} MB)", file=sys.stderr)
+    return _report(result.written, result.problems)
 
 
 BINARY_FORMATS = ("parquet", "zip")
@@ -257,6 +288,16 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--changelog", help="the changelog to update (default: CHANGELOG.md beside the releases)")
     release.add_argument("--date", help="release date, YYYY-MM-DD (default: today, UTC)")
     release.set_defaults(run=cmd_release)
+    publisher = commands.add_parser("publish", help="write the view a shared link shows as one self-contained web page")
+    publisher.add_argument("--query", default="", help="the link's query string, with or without '?', or the whole URL")
+    publisher.add_argument("--query-file", help="read the query string (or URL) from this file instead of --query")
+    publisher.add_argument("-o", "--output", help="output file (default: a name that carries the view, in this folder)")
+    publisher.add_argument("--data", help="dataset folder or file (default: $INCIDENTS_DATA or the curated data)")
+    publisher.add_argument(
+        "--base-url", help="the dashboard's address, for the page's citation link (default: the query alone)"
+    )
+    publisher.add_argument("--releases", help="releases folder, for asof= (default: $INCIDENTS_RELEASES or releases/)")
+    publisher.set_defaults(run=cmd_publish)
 
     package = commands.add_parser("datapackage", help="write the Frictionless datapackage.json of the CSV export")
     package.add_argument("--path", default=datapackage.CSV_PATH, help="the CSV file the package describes")

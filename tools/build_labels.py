@@ -9,7 +9,7 @@ COUNTRIES_GEOJSON is the world-atlas 1:50m countries that ``tools/build_basemap.
 (Natural Earth too). The places the records name come from ``incidents/gazetteer.yaml``.
 
 Each feature has ``name``, ``class`` (country, sea, strait, capital, place) and ``rank``: the
-map zoom from which the style shows it (components/basemap.py). The output is deterministic:
+map zoom from which the style shows it (incidents/basemap.py). The output is deterministic:
 sorted, coordinates rounded to 0.001 degrees.
 """
 

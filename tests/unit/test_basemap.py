@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from components.basemap import (
+from incidents.basemap import (
     FONTSTACKS,
     LABEL_CLASSES,
     LAND,

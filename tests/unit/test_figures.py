@@ -9,9 +9,9 @@ from geopy.distance import geodesic
 
 from components.map import MARKER_RING, OpenIncident, build_map_figure, fit_view
 from components.overview import build_monthly_figure, build_type_counts_figure
-from components.palette import colour_map
 from components.timeline import build_timeline_figure
 from incidents.geo import geodesic_circle, geodesic_km, haversine_km
+from incidents.palette import colour_map
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_the_map_fits_a_circle_with_a_margin_and_points_with_their_surroundings(
 def test_a_position_known_only_to_the_region_says_so_in_its_hover():
     import pandas as pd
 
-    from components.palette import hover_labels
+    from incidents.palette import hover_labels
 
     frame = pd.DataFrame({"date": pd.to_datetime(["2023-01-01", "2023-01-02"]), "title": ["A", "B"],
                           "radius_km": [600.0, 40.0]})  # fmt: skip

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from coloraide import Color
 
-from components.palette import COLOURS, MAX_CATEGORIES, OTHER_COLOUR, category_order, colour_map, grouped
+from incidents.palette import COLOURS, MAX_CATEGORIES, OTHER_COLOUR, category_order, colour_map, grouped
 
 SIMULATIONS = {"normal": None, "protanopia": "protan", "deuteranopia": "deutan", "tritanopia": "tritan"}
 PALETTE = [*COLOURS, OTHER_COLOUR]

@@ -252,3 +252,20 @@ def test_last_updated_says_the_release_date_or_that_the_data_changed_since(tmp_p
     assert book.last_updated("aaaa1111") == "2026-12-01 (release aaaa1111)"
     assert book.last_updated("bbbb2222") == "after release aaaa1111 of 2026-12-01; not yet released"
     assert Book(tmp_path).last_updated("bbbb2222") == "not yet released"
+
+
+def test_cli_publish_as_of_writes_the_old_ids_and_refuses_an_unknown_release(two, tmp_path):
+    from tests.unit.test_publish import blocks
+
+    data, folder, first, _ = two
+    page = tmp_path / "old.html"
+    query = f"region=syria&region=western-europe&asof={first}"
+    result = run_cli("publish", "--query", query, "--data", str(data), "--releases", str(folder), "-o", str(page))
+    assert result.returncode == 0, result.stderr
+    rows = blocks(page.read_text(encoding="utf-8"))["atlas-data"]["rows"]
+    assert sorted(rows["id"]) == sorted([CHANGED_ID, REMOVED_ID])
+    unknown = run_cli("publish", "--query", "asof=abcdef12", "--data", str(data), "--releases", str(folder),
+                      "-o", str(tmp_path / "none.html"))  # fmt: skip
+    assert unknown.returncode == 2
+    assert unknown.stderr.startswith("asof=abcdef12: no such release")
+    assert not (tmp_path / "none.html").exists()

@@ -11,9 +11,9 @@ import pytest
 
 from components import timeaxis
 from components.overview import build_monthly_figure
-from components.palette import colour_map
 from components.timeline import build_timeline_figure
 from incidents.flat import catalog_frame
+from incidents.palette import colour_map
 from incidents.synth import synthetic_table
 from incidents.tabular import validate_table
 

@@ -215,6 +215,14 @@ def test_a_group_filter_is_described_by_its_label_in_a_citation():
     )
 
 
+def test_streamlits_embed_keys_are_no_view_keys_and_give_no_notice():
+    """``embed`` and ``embed_options`` are Streamlit's (an iframe embed, the README's snippet):
+    the view of the same link without them, and no notice."""
+    embedded = parse_view("embed=true&embed_options=show_toolbar&embed_options=light_theme&region=black-sea")
+    assert embedded.notices == []
+    assert embedded.state == parse_view("region=black-sea").state
+
+
 RECODES = {"types": {"dogfight": {"now": "unsafe_intercept", "since": "2026-12-02", "why": "merged"}}}
 
 

@@ -9,6 +9,10 @@ incident traces above every layer of the style, so no label ever covers a marker
 from __future__ import annotations
 
 import math
+from typing import Any
+
+# A MapLibre style fragment: JSON of any shape (expressions are nested lists).
+Json = Any
 
 # Colours: land and water differ by at least 3:1 in WCAG contrast, each label's text and its
 # halo by at least 4.5:1 (tests/unit/test_basemap.py computes both from the style).
@@ -33,17 +37,17 @@ EARTH_CIRCUMFERENCE_M = 40_075_016.686  # web mercator's equator
 TILE_PX = 512  # MapLibre's zoom 0 shows the world in 512 px
 
 
-def _size(small: float, large: float) -> list:
+def _size(small: float, large: float) -> list[Json]:
     return ["interpolate", ["linear"], ["zoom"], 2, small, 8, large]
 
 
-def _shown(kind: str) -> list:
+def _shown(kind: str) -> list[Json]:
     """The labels of one class whose rank has been reached. MapLibre evaluates zoom in a
     filter at whole zoom levels, so a label of rank 4 shows from zoom 4."""
     return ["all", ["==", ["get", "class"], kind], ["<=", ["get", "rank"], ["zoom"]]]
 
 
-def _label_layer(kind: str, font: str, size: list, text: str, halo: str, **layout) -> dict:
+def _label_layer(kind: str, font: str, size: list[Json], text: str, halo: str, **layout: Json) -> dict[str, Json]:
     return {
         "id": f"label-{kind}",
         "type": "symbol",
@@ -62,7 +66,7 @@ def _label_layer(kind: str, font: str, size: list, text: str, halo: str, **layou
     }
 
 
-def offline_style(static_url: str, hint: dict | None = None) -> dict:
+def offline_style(static_url: str, hint: dict[str, Json] | None = None) -> dict[str, Json]:
     """The whole MapLibre style (version 8) of the built-in basemap. ``hint``: a distance
     ruler to draw (``distance_ruler``), or None."""
     base = f"{static_url}/basemap"
@@ -71,7 +75,7 @@ def offline_style(static_url: str, hint: dict | None = None) -> dict:
         "text-radial-offset": 0.45,
         "text-justify": "auto",
     }
-    style: dict = {
+    style: dict[str, Json] = {
         "version": 8,
         "name": "Airspace Incident Atlas (offline)",
         "glyphs": f"{base}/glyphs/{{fontstack}}/{{range}}.pbf",
@@ -174,7 +178,9 @@ def _km_text(km: float) -> str:
     return f"{km:g} km" if km >= 1 else f"{km * 1000:g} m"
 
 
-def distance_ruler(centre_lat: float, centre_lon: float, zoom: float, width_px: float, height_px: float) -> dict:
+def distance_ruler(
+    centre_lat: float, centre_lon: float, zoom: float, width_px: float, height_px: float
+) -> dict[str, Json]:
     """A GeoJSON scale bar for ``offline_style``: a horizontal line of ``scale_bar``'s round
     distance near the lower left of the view, and its label. It is drawn on the map, so it
     stays true as the reader zooms."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -54,7 +56,7 @@ def category_index(frame: pd.DataFrame, field: str, mapping: dict[str, str]) -> 
     return index, codes
 
 
-def add_colour_columns(full_frame: pd.DataFrame, fields) -> None:
+def add_colour_columns(full_frame: pd.DataFrame, fields: Iterable[str]) -> None:
     """Precompute each colour-by field's category index once per dataset, so a rerun does
     not classify strings again (a third of a rerun at 100k incidents)."""
     for field in fields:
@@ -82,9 +84,11 @@ REGION_ONLY_KM = 500
 def hover_labels(frame: pd.DataFrame) -> np.ndarray:
     """date · title, and for a position known only to the region, that warning."""
     if HOVER_COLUMN in frame.columns:
-        return frame[HOVER_COLUMN].to_numpy(dtype=object)
+        precomputed: np.ndarray = frame[HOVER_COLUMN].to_numpy(dtype=object)
+        return precomputed
     text = frame["date"].dt.strftime("%Y-%m-%d") + " · " + safe_text.hover_series(frame["title"])
     if "radius_km" in frame.columns:
         vague = (frame["radius_km"] > REGION_ONLY_KM).fillna(False)
         text = text.where(~vague, text + " (location known only to the region)")
-    return text.to_numpy(dtype=object)
+    lines: np.ndarray = text.to_numpy(dtype=object)
+    return lines
