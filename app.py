@@ -19,7 +19,7 @@ from components.palette import category_label, colour_map, grouped
 from components.panel import render_airspace_facts, render_incident_panel
 from components.table import render_table, shown_rows
 from components.timeline import render_timeline
-from incidents import export, view
+from incidents import brief, describe, export, view
 from incidents.periods import Window
 
 st.set_page_config(page_title="Airspace Incident Atlas", page_icon="✈️", layout="wide")
@@ -79,6 +79,7 @@ def map_and_timeline() -> None:
     shown = state.replace(at=at)
     playing = view.playback_frame(frame, shown)
     window = view.playback_window(shown) or Window(state.date_from, state.date_to)
+    text.caption("{}", describe.describe_map(playing))  # the map's text alternative
     render_map(
         playing,
         state.color,
@@ -95,6 +96,7 @@ def map_and_timeline() -> None:
     )
     layermap.render_credits(drawn)
     mapview.render_fit(view.map_bounds(frame, state, opened, near), fit_key)
+    text.caption("{}", describe.describe_timeline(frame))
     render_timeline(
         frame,
         state.color,
@@ -118,45 +120,59 @@ with views:
 with panel:
     mapview.render_group_list(frame)
     if opened:
-        render_incident_panel(
-            opened,
-            catalog.titles(opened.related),
-            permalink=links.to_incident(opened.id),
-            shown_ids=set(frame["id"]),
-            near=near,
-        )
-        render_airspace_facts(view.airspace_facts(catalog.frame, opened), zones)
-        research.render_incident_citation(opened, catalog.version, links.to_incident(opened.id), date.today())
+        with st.container(key="incident-panel"):  # the page script moves focus to its heading
+            render_incident_panel(
+                opened,
+                catalog.titles(opened.related),
+                permalink=links.to_incident(opened.id),
+                shown_ids=set(frame["id"]),
+                near=near,
+            )
+            render_airspace_facts(view.airspace_facts(catalog.frame, opened), zones)
+            research.render_incident_citation(opened, catalog.version, links.to_incident(opened.id), date.today())
     else:
         text.info("Click an incident on the map, the timeline or the table to read it with its sources.")
 
+text.caption("{}", describe.describe_overview(frame))
 render_overview(
     frame, state.color, colours, key="overview", on_month=lambda: selection.open_selected_point("overview-monthly")
 )
 compare.render_comparison(
     sorted(catalog.frame["date"].dt.year.unique().tolist()), view.comparison(catalog.frame, state), state.compare
 )
-text.subheader("Incidents")
 table_rows = shown_rows(frame)
-selection.remember_table_ids(table_rows["id"].tolist())
-render_table(
-    table_rows,
-    key="table",
-    permalink=links.to_incident,
-    on_select=lambda: selection.table_selected("table"),
-    total=len(frame),
-)
-
-exports, cite = st.columns(2)
-with exports:
-    research.render_exports(
-        lambda fmt: export.export_view(catalog, state, fmt).content,
-        len(frame),
-        catalog.version,
-        date.today(),
-        key="export",
+with st.container(key="results"):  # the skip link's target
+    text.header("Incidents")
+    selection.remember_table_ids(table_rows["id"].tolist())
+    render_table(
+        table_rows,
+        key="table",
+        permalink=links.to_incident,
+        on_select=lambda: selection.table_selected("table"),
+        total=len(frame),
     )
-with cite:
-    research.render_view_citation(state, len(frame), catalog.version, links.to_view(), date.today())
+    printed = table_rows.head(brief.PRINT_ROW_LIMIT)
+    text.print_only(brief.print_table(printed, catalog.sources(printed["id"]), len(frame)))
+
+with st.container(key="downloads"):
+    text.header("Download and cite")
+    exports, cite = st.columns(2)
+    with exports:
+        research.render_exports(
+            lambda fmt: export.export_view(catalog, state, fmt).content,
+            len(frame),
+            catalog.version,
+            date.today(),
+            key="export",
+            tag=export.view_tag(state),
+        )
+    with cite:
+        research.render_view_citation(state, len(frame), catalog.version, links.to_view(), date.today())
 
 url_state.write_view(state, seeded)
+missing = bool(state.incident and opened is None)
+text.page_support(
+    describe.status_line(len(frame), len(catalog.frame), opened.title if opened else None,
+                         len(link_notices) + missing),
+    opened.id if opened else None,
+)  # fmt: skip

@@ -116,6 +116,8 @@ def render_incident_panel(
     near: Place | None = None,
 ) -> None:
     text.heading(incident.title)
+    st.button("Close", key="close-incident", on_click=open_incident, args=(None,), icon=":material/close:",
+              help="Close this incident (or Escape in the panel); focus returns to where it was.")  # fmt: skip
     text.markdown(
         "{} · **{}** · escalation risk: {} · verification: {}",
         describe_date(incident),
@@ -156,4 +158,5 @@ def render_incident_panel(
     if incident.related:
         _related(incident, related_titles, shown_ids)
     text.markdown("**Permalink to this incident**")
-    st.code(permalink, language=None)
+    # Wrapped: a block that scrolls sideways is a scroll region a keyboard cannot reach.
+    st.code(permalink, language=None, wrap_lines=True)
