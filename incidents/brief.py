@@ -133,15 +133,17 @@ def _caption(shown: int, total: int) -> str:
 def print_table(rows: pd.DataFrame, sources: Mapping[str, list[Source]], total: int) -> str:
     """The view's table for print: date, title, type, region, parties and every source's URL."""
     head = "".join(f"<th scope='col'>{name}</th>" for name in ("Date", "Title", "Type", "Region", "Parties", "Sources"))
+    # Labels once per code, not once per row.
+    types = {code: html_text(label("type", str(code))) for code in rows["type"].unique()}
+    regions = {code: html_text(label("region", str(code))) for code in rows["region"].unique()}
+    actors = {code: actor_label(_code(code)) for code in {*rows["initiator"].unique(), *rows["target"].unique()}}
     body = []
     for row in rows.itertuples():
-        parties = f"{actor_label(_code(row.initiator))} → {actor_label(_code(row.target))}"
+        parties = html_text(f"{actors[row.initiator]} → {actors[row.target]}")
         urls = "<br>".join(html_text(source.url) for source in sources.get(str(row.id), []))
         body.append(
-            f"<tr><td>{row.date:%Y-%m-%d}</td><td>{html_text(row.title)}</td>"
-            f"<td>{html_text(label('type', str(row.type)))}</td>"
-            f"<td>{html_text(label('region', str(row.region)))}</td><td>{html_text(parties)}</td>"
-            f"<td class='atlas-urls'>{urls}</td></tr>"
+            f"<tr><td>{row.date:%Y-%m-%d}</td><td>{html_text(row.title)}</td><td>{types[row.type]}</td>"
+            f"<td>{regions[row.region]}</td><td>{parties}</td><td class='atlas-urls'>{urls}</td></tr>"
         )
     return (
         f"<table class='atlas-print-table'><caption>{_caption(len(rows), total)}</caption>"

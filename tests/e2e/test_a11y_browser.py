@@ -91,7 +91,7 @@ LOAD_TIMEOUT = 135_000
 def open_page(page: Page, url: str) -> None:
     page.goto(url, timeout=LOAD_TIMEOUT)
     page.wait_for_selector(IDLE, timeout=LOAD_TIMEOUT)
-    wait_idle(page)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=LOAD_TIMEOUT)
     page.wait_for_selector("#atlas-live", state="attached", timeout=TIMEOUT)
 
 
