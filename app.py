@@ -79,7 +79,6 @@ def map_and_timeline() -> None:
     shown = state.replace(at=at)
     playing = view.playback_frame(frame, shown)
     window = view.playback_window(shown) or Window(state.date_from, state.date_to)
-    text.caption("{}", describe.describe_map(playing))  # the map's text alternative
     render_map(
         playing,
         state.color,
@@ -96,7 +95,6 @@ def map_and_timeline() -> None:
     )
     layermap.render_credits(drawn)
     mapview.render_fit(view.map_bounds(frame, state, opened, near), fit_key)
-    text.caption("{}", describe.describe_timeline(frame))
     render_timeline(
         frame,
         state.color,
@@ -110,6 +108,10 @@ def map_and_timeline() -> None:
         sorties=view.daily_sorties(drawn, window),
         grouped=[category_label(state.color, code) for code in grouped(state.color, catalog.frame)],
     )
+    # The charts' text alternatives, under both so that count, map and every lane still fit a
+    # 1440x900 first screen (docs/architecture.md, "Layout").
+    text.caption("{}", describe.describe_map(playing))
+    text.caption("{}", describe.describe_timeline(frame))
 
 
 views, panel = st.columns([3, 2])
