@@ -10,25 +10,44 @@ from datetime import date
 
 import streamlit as st
 
-from components import compare, layermap, mapview, notices, playback, research, selection, text, url_state, window
-from components.data import current_catalog, current_layers
+from components import (
+    about,
+    compare,
+    layermap,
+    mapview,
+    notices,
+    playback,
+    research,
+    selection,
+    text,
+    url_state,
+    window,
+)
+from components.data import about_data, current_catalog, current_layers, current_releases, release_catalog
 from components.filters import render_filters
 from components.map import OpenIncident, render_map
 from components.overview import render_count, render_overview
 from components.palette import category_label, colour_map, grouped
 from components.panel import render_airspace_facts, render_incident_panel
+from components.releases import as_of_view, render_changes_since, render_version, render_version_caption
 from components.table import render_table, shown_rows
 from components.timeline import render_timeline
 from incidents import brief, describe, export, view
+from incidents.about import definitions
 from incidents.periods import Window
+from incidents.releases import record_history, view_changes
 
 st.set_page_config(page_title="Airspace Incident Atlas", page_icon="✈️", layout="wide")
 
 url_state.refuse_oversized_links()  # already in place when started by components.serve
-catalog = current_catalog()
+current = current_catalog()
+book = current_releases()
 layers, layer_problems = current_layers()
 zones = layermap.zone_labels(layers)
 seeded, link_notices = url_state.read_view()
+# asof=: the view is applied to a release's snapshot, through the same path as current data.
+as_of = as_of_view(book, url_state.requested_as_of(), release_catalog)
+catalog = as_of.catalog or current
 with st.sidebar:
     basemap = render_filters(
         {**catalog.filter_options, "layers": [layer.id for layer in layers], "zones": list(zones)},
@@ -42,11 +61,17 @@ near = view.proximity_place(state)
 heading, count = st.columns([3, 1], vertical_alignment="bottom")
 with heading:
     text.title("Airspace Incident Atlas")
-    text.caption("Curated, sourced military airspace incidents · dataset version {}", catalog.version)
+    render_version_caption(catalog.version, book)
 with count:
     render_count(frame, len(catalog.frame))
 notices.render_link_notices(link_notices)
-notices.render_version_notice(seeded.version, catalog.version)
+render_version(seeded.version, current.version, book, as_of, len(frame))
+if as_of.release is not None and as_of.catalog is not None:
+    render_changes_since(
+        as_of.release,
+        lambda: view_changes(catalog, frame["id"], current, view.apply(current.frame, state)["id"]),
+        lambda ids: {**current.titles(ids), **catalog.titles(ids)},
+    )
 notices.render_data_quality(catalog.problems, catalog.rejected_files)
 notices.render_invalid_rows(catalog.known_invalid(frame["id"]), len(frame))
 if state.near and near is None:
@@ -129,6 +154,8 @@ with panel:
                 permalink=links.to_incident(opened.id),
                 shown_ids=set(frame["id"]),
                 near=near,
+                history=record_history(book, opened.id),
+                releases=len(book.releases),
             )
             render_airspace_facts(view.airspace_facts(catalog.frame, opened), zones)
             research.render_incident_citation(opened, catalog.version, links.to_incident(opened.id), date.today())
@@ -170,6 +197,16 @@ with st.container(key="downloads"):
         )
     with cite:
         research.render_view_citation(state, len(frame), catalog.version, links.to_view(), date.today())
+
+collections, shares = about_data(catalog)
+about.render_about(
+    definitions(),
+    collections,
+    records=len(catalog.frame),
+    shares=shares,
+    version=catalog.version,
+    updated=book.last_updated(catalog.version),
+)
 
 url_state.write_view(state, seeded)
 missing = bool(state.incident and opened is None)

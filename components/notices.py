@@ -25,17 +25,6 @@ def render_link_notices(notices: list[Notice]) -> None:
         )
 
 
-def render_version_notice(link_version: str | None, data_version: str) -> None:
-    if link_version and link_version != data_version:
-        text.info(
-            "This link was made with dataset version {}; the data has changed since (now {}). "
-            "The view is applied to the current data.",
-            link_version,
-            data_version,
-            icon=":material/history:",
-        )
-
-
 def render_missing_incident(incident_id: str, problems: list[Problem]) -> None:
     if problems:
         reasons = [text.Safe(text.fill("- {}: {}", problem.field, problem.message)) for problem in problems]

@@ -8,9 +8,11 @@ import streamlit as st
 
 from components import text
 from components.url_state import open_incident, show_series
+from incidents import safe_text
 from incidents.geo import Place, geodesic_km
 from incidents.labels import actor_label, label
 from incidents.model import Actor, Incident
+from incidents.releases import HistoryEntry
 from incidents.vocab import SERIES
 
 PRECISION_FORMAT = {"day": "%d %B %Y", "month": "%B %Y (day not reported)", "year": "%Y (month not reported)"}
@@ -67,10 +69,15 @@ def describe_outcome(incident: Incident) -> str:
 
 
 def source_line(number: int, source) -> str:
-    """Markdown: the only links in a panel are the record's validated source URLs."""
+    """Markdown: the only links in a panel are the record's validated source URLs and the
+    archive's search for each. The URL is also shown as text, so a reader sees where a
+    link goes (and a printout keeps it); escaped, it cannot become a link of its own."""
     title = text.link(source.title or "(title not recorded)", source.url)
     published = f", {source.published.isoformat()}" if source.published else ""
-    return text.fill("{}. {}: {}{}", number, source.publisher, title, published)
+    kind = " · **official statement**" if source.kind == "official" else ""
+    archived = text.link("find archived copies", safe_text.archive_search_url(source.url))
+    return text.fill("{}. {}: {}{}{}  \n{} · {}", number, source.publisher, title, published, text.Safe(kind),
+                     source.url, archived)  # fmt: skip
 
 
 def _related(incident: Incident, related_titles: dict[str, str], shown_ids: set[str]) -> None:
@@ -114,6 +121,8 @@ def render_incident_panel(
     permalink: str,
     shown_ids: set[str],
     near: Place | None = None,
+    history: list[HistoryEntry] | None = None,
+    releases: int = 0,
 ) -> None:
     text.heading(incident.title)
     st.button("Close", key="close-incident", on_click=open_incident, args=(None,), icon=":material/close:",
@@ -157,6 +166,28 @@ def render_incident_panel(
                   icon=":material/filter_alt:")  # fmt: skip
     if incident.related:
         _related(incident, related_titles, shown_ids)
+    if history is not None:
+        render_record_history(history, releases)
     text.markdown("**Permalink to this incident**")
     # Wrapped: a block that scrolls sideways is a scroll region a keyboard cannot reach.
     st.code(permalink, language=None, wrap_lines=True)
+
+
+def render_record_history(entries: list[HistoryEntry], releases: int) -> None:
+    """When the record first appeared and each release that changed it, with the fields."""
+    text.markdown("**Record history**")
+    if not releases:
+        text.caption("No data release has been made yet.")
+        return
+    if not entries:
+        text.caption("Not in any data release yet: the record is newer than the last release.")
+        return
+    words = {"added": "first appeared", "removed": "left the data", "changed": "changed"}
+    lines = [
+        text.Safe(
+            text.fill("- {}, release {}: {}", entry.release.date.isoformat(), entry.release.version, words[entry.kind])
+            + (text.fill(" ({})", ", ".join(entry.fields)) if entry.fields else "")
+        )
+        for entry in entries
+    ]
+    text.markdown("\n".join(["{}"] * len(lines)), *lines)

@@ -117,6 +117,17 @@ def show_series(series: str) -> None:
     st.session_state[WIDGET_KEYS["series"]] = [series]
 
 
+def requested_as_of() -> str | None:
+    """The release the view asks to be shown on (``asof=``), as the link or the button set it."""
+    value = st.session_state.get(WIDGET_KEYS["as_of"])
+    return value if isinstance(value, str) and value else None
+
+
+def show_as_of(version: str | None) -> None:
+    """Show the view on a release's data (None: on the current data)."""
+    st.session_state[WIDGET_KEYS["as_of"]] = version
+
+
 def set_date_window(start, end) -> None:
     st.session_state[WIDGET_KEYS["date_from"]] = start
     st.session_state[WIDGET_KEYS["date_to"]] = end

@@ -1,15 +1,17 @@
-"""``python -m incidents``: validate, schema, geocode, layers (and the research outputs)."""
+"""``python -m incidents``: validate, schema, geocode, layers, release (and the research outputs)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import cast
 
-from incidents import datapackage, export, safe_text
-from incidents.catalog import DATA_DIR, RECORD_SUFFIXES, data_path, load_catalog, record_files
+from incidents import datapackage, export, releases, safe_text
+from incidents.about import source_shares
+from incidents.catalog import DATA_DIR, RECORD_SUFFIXES, Catalog, data_path, load_catalog, record_files
 from incidents.geo import Gazetteer, geocode_online
 from incidents.model import record_schema
 from incidents.records import read_record
@@ -90,19 +92,21 @@ def cmd_export(args: argparse.Namespace) -> int:
         for notice in parsed.notices:
             print(f"invalid query: {notice}", file=sys.stderr)
         return 2
+    state = parsed.state
     path = Path(args.data) if args.data else data_path()
-    if not path.exists():
+    if not state.as_of and not path.exists():
         print(f"no such dataset: {path}", file=sys.stderr)
         return 2
     if args.format in BINARY_FORMATS and args.output in (None, "-"):
         print(f"{args.format} needs -o FILE", file=sys.stderr)
         return 2
-    catalog = load_catalog(path)
+    catalog = _release_catalog(state.as_of, args.releases) if state.as_of else load_catalog(path)
+    if catalog is None:
+        return 2
     if catalog.problems:
         print(
             f"warning: {len(catalog.rejected_files)} record files could not be loaded (run validate)", file=sys.stderr
         )
-    state = parsed.state
     if state.version and state.version != catalog.version:
         print(f"note: the link was made with dataset version {state.version}; the data is now {catalog.version}",
               file=sys.stderr)  # fmt: skip
@@ -120,6 +124,40 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 BINARY_FORMATS = ("parquet", "zip")
+
+
+def _release_catalog(version: str, folder: str | None) -> Catalog | None:
+    """The snapshot of the release a link's ``asof=`` names, or None after saying why."""
+    book = releases.read_book(Path(folder) if folder else releases.releases_path())
+    release = book.find(version)
+    if release is None:
+        known = ", ".join(r.version for r in book.releases) or "none"
+        problems = "".join(f"; {problem}" for problem in book.problems)
+        print(f"asof={version}: no such release in {book.folder} (known: {known}){problems}", file=sys.stderr)
+        return None
+    catalog, why = releases.load_release(book, release)
+    if catalog is None:
+        print(f"asof={version}: the release cannot be shown: {why}", file=sys.stderr)
+    return catalog
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    """Snapshot, manifest and CHANGELOG entry of the current data (a no-op if already released)."""
+    path = Path(args.data) if args.data else data_path()
+    if not path.exists():
+        print(f"no such dataset: {path}", file=sys.stderr)
+        return 2
+    folder = Path(args.releases) if args.releases else releases.releases_path()
+    changelog = Path(args.changelog) if args.changelog else folder.resolve().parent / "CHANGELOG.md"
+    day = date.fromisoformat(args.date) if args.date else datetime.now(UTC).date()
+    made = releases.make_release(load_catalog(path), folder, day, changelog)
+    print(made.message)
+    if made.release is None:
+        return 0 if made.message.startswith("nothing to release") else 1
+    changes = made.diff
+    print(f"{len(changes.added)} added, {len(changes.removed)} removed, {len(changes.changed)} changed; "
+          f"snapshot {made.release.snapshot} ({made.release.snapshot_bytes:,} bytes); {changelog} updated")  # fmt: skip
+    return 0
 
 
 def _write(content: str | bytes, output: str | None) -> None:
@@ -141,10 +179,11 @@ def cmd_datapackage(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    table = counts_markdown(load_catalog(data_path()).frame)
+    catalog = load_catalog(data_path())
+    table = counts_markdown(catalog.frame)
     if args.readme:
         readme = Path(args.readme)
-        text = readme_blocks(readme.read_text(encoding="utf-8"), load_catalog(data_path()).frame)
+        text = readme_blocks(readme.read_text(encoding="utf-8"), catalog.frame, source_shares(catalog.records.values()))
         readme.write_text(text, encoding="utf-8")
     else:
         print(table)
@@ -209,7 +248,15 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--format", choices=export.CLI_FORMATS, default="csv")
     exporter.add_argument("-o", "--output", help="output file (default: standard output)")
     exporter.add_argument("--data", help="dataset folder or file (default: $INCIDENTS_DATA or the curated data)")
+    exporter.add_argument("--releases", help="releases folder for asof= (default: $INCIDENTS_RELEASES or releases/)")
     exporter.set_defaults(run=cmd_export)
+
+    release = commands.add_parser("release", help="snapshot the data as a release, with manifest and CHANGELOG entry")
+    release.add_argument("--data", help="dataset folder or file (default: $INCIDENTS_DATA or the curated data)")
+    release.add_argument("--releases", help="releases folder (default: $INCIDENTS_RELEASES or releases/)")
+    release.add_argument("--changelog", help="the changelog to update (default: CHANGELOG.md beside the releases)")
+    release.add_argument("--date", help="release date, YYYY-MM-DD (default: today, UTC)")
+    release.set_defaults(run=cmd_release)
 
     package = commands.add_parser("datapackage", help="write the Frictionless datapackage.json of the CSV export")
     package.add_argument("--path", default=datapackage.CSV_PATH, help="the CSV file the package describes")

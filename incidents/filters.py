@@ -25,7 +25,18 @@ from incidents import periods
 from incidents.geo import Gazetteer, haversine_km, resolve_place
 from incidents.labels import label
 from incidents.model import ID_PATTERN, is_actor_code, parse_iso_date
-from incidents.vocab import CATEGORIES, REGIONS, SERIES, TYPE_GROUPS, TYPES, VERIFICATION, vocabulary
+from incidents.vocab import (
+    BEHAVIOURS,
+    CATEGORIES,
+    COLLECTIONS,
+    REGIONS,
+    SERIES,
+    TYPE_GROUPS,
+    TYPES,
+    VERIFICATION,
+    recoded,
+    vocabulary,
+)
 
 Mask = np.ndarray
 DEFAULT_RADIUS_KM = 300.0
@@ -119,8 +130,19 @@ def iso_date(value: str) -> date:
     return parsed
 
 
+class Recoded(ValueError):
+    """A retired code that a link may still hold: the view uses ``value``, and the page says why."""
+
+    def __init__(self, value: str, message: str):
+        super().__init__(message)
+        self.value = value
+
+
 def vocab_code(name: str) -> Callable[[str], str]:
     def check(value: str) -> str:
+        retired = recoded(name).get(value)
+        if retired is not None:
+            raise Recoded(retired["now"], f"was recoded as “{retired['now']}” on {retired['since']}: {retired['why']}")
         if value not in vocabulary(name):
             raise ValueError(f"is not a known {name.replace('_', ' ').rstrip('s')} code")
         return value
@@ -336,6 +358,12 @@ def _compared(state: Any) -> str | None:
     return f"comparing {periods.format_period(first)} with {periods.format_period(second)}"
 
 
+def _definitions(name: str, field: str) -> str:
+    """A vocabulary's definitions as widget help, so the grades are defined next to their filter."""
+    return "\n\n".join(f"**{entry['label']}**: {' '.join(str(entry[field]).split())}"
+                        for entry in vocabulary(name).entries.values())  # fmt: skip
+
+
 def _codes_widget(options: str, labels: str) -> Widget:
     return Widget("multiselect", options=options, labels=labels)
 
@@ -357,6 +385,14 @@ PARAMS: tuple[Param, ...] = (
           "series=syria-2023-07-mq9-harassment", "Series", repeated=True, narrow=_in("series"),
           describe=_listed("series", SERIES, "series"), widget=_codes_widget(SERIES, SERIES),
           help="An episode or campaign whose incidents link each other"),
+    Param("behaviour", "behaviours", vocab_code(BEHAVIOURS), "behaviours seen (flares, close pass, ...), repeated",
+          "behaviour=flares", "Behaviour", repeated=True, narrow=_any_code("behaviours"),
+          describe=_listed("behaviours", BEHAVIOURS, "behaviours"), widget=_codes_widget(BEHAVIOURS, BEHAVIOURS),
+          help="What the sources report was done, whatever the incident's type"),
+    Param("collection", "collections", vocab_code(COLLECTIONS), "curated collections, repeated",
+          "collection=baltic-nordic-violations", "Collection", repeated=True, narrow=_any_code("collections"),
+          describe=_listed("collections", COLLECTIONS, "collections"), widget=_codes_widget(COLLECTIONS, COLLECTIONS),
+          help="Records gathered under one stated inclusion rule (see About the data)"),
     Param("region", "regions", vocab_code(REGIONS), "regions, repeated", "region=black-sea", "Region",
           repeated=True, narrow=_in("region"), describe=_listed("regions", "region", "regions"),
           widget=_codes_widget("region", "region")),
@@ -373,7 +409,7 @@ PARAMS: tuple[Param, ...] = (
     Param("verification", "verification", vocab_code(VERIFICATION), "verification grades, repeated",
           "verification=official", "Verification", repeated=True, narrow=_in("verification"),
           describe=_listed("verification", "verification", "verification"),
-          widget=_codes_widget("verification", "verification")),
+          widget=_codes_widget("verification", "verification"), help=_definitions(VERIFICATION, "rule")),
     Param("q", "q", words, "free text searched in title, summary, location, platforms and tags", "q=reaper",
           "Search", default="", narrow=_all_words, describe=_matching,
           widget=Widget("text", placeholder="title, summary, place, platform"),
@@ -408,6 +444,10 @@ PARAMS: tuple[Param, ...] = (
     Param("color", "color", color, "colour-by field: " + ", ".join(COLOR_FIELDS), "color=initiator", "Colour by",
           default=DEFAULT_COLOR, widget=Widget("select", options="colour")),
     Param("v", "version", version, "dataset version the link was made with", "v=3f2a9c1e", "Dataset version"),
+    # Which data the view is applied to: a release's snapshot (incidents/releases.py), so a
+    # cited link shows the incidents of its day. Not a widget: the page's button sets it.
+    Param("asof", "as_of", version, "show the view on the data of this release (a dataset version)", "asof=3f2a9c1e",
+          "As of release", widget_key="asof"),
 )  # fmt: skip
 
 BY_KEY = {param.key: param for param in PARAMS}

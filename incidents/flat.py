@@ -230,7 +230,8 @@ CATALOG_COLUMNS = (
     "verification", "region", "location_name", "lat", "lon", "radius_km", "airspace",
     "airspace_country", "initiator", "initiator_force", "initiator_platform", "initiator_category",
     "target", "target_force", "target_platform", "target_category", "initiators", "targets",
-    "categories", "platforms", "aircraft_lost", "killed", "n_sources", "series", "summary", "search_text",
+    "categories", "platforms", "behaviours", "collections", "aircraft_lost", "killed", "n_sources", "series",
+    "summary", "search_text",
 )  # fmt: skip
 
 
@@ -289,6 +290,8 @@ def catalog_frame(flat: pd.DataFrame) -> pd.DataFrame:
     frame["targets"] = code_sets(flat["target_country"])
     frame["categories"] = code_sets(categories)
     frame["platforms"] = code_sets(platforms)
+    for listed in ("behaviours", "collections"):  # optional in a flat file made before they existed
+        frame[listed] = code_sets(flat[listed]) if listed in flat else ""
     frame["aircraft_lost"] = _numbers(flat["aircraft_lost"], "Int64")
     frame["killed"] = _numbers(flat["killed"], "Int64")
     frame["series"] = _blank_to_none(flat["series"].fillna("").astype(str))

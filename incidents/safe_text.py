@@ -135,6 +135,17 @@ def web_url(url: object) -> str | None:
     return quote(text, safe="/:?#&=%+,;@~-._!$'*")
 
 
+# The Wayback Machine's list of captures of a URL: a search, not a claimed snapshot (a source
+# may have none, and the page says what the archive holds, when it is opened).
+ARCHIVE_SEARCH = "https://web.archive.org/web/*/"
+
+
+def archive_search_url(url: object) -> str | None:
+    """Where to look for archived copies of a source's page, or None for a non-web URL."""
+    safe_url = web_url(url)
+    return ARCHIVE_SEARCH + safe_url if safe_url else None
+
+
 def _destination(url: str) -> str:
     # Parentheses, quotes and "!" are encoded too: they are Markdown's link syntax.
     return url.replace("(", "%28").replace(")", "%29").replace("'", "%27").replace("!", "%21")

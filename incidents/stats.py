@@ -7,11 +7,13 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
+from incidents.about import SourceShares, coverage
 from incidents.filters import PARAMS
 from incidents.labels import codes, label
 
 START, END = "<!-- counts:start -->", "<!-- counts:end -->"
 LINKS_START, LINKS_END = "<!-- links:start -->", "<!-- links:end -->"
+COLLECTIONS_START, COLLECTIONS_END = "<!-- collections:start -->", "<!-- collections:end -->"
 
 
 def counts_by_region_and_type(frame: pd.DataFrame) -> pd.DataFrame:
@@ -41,15 +43,35 @@ def links_markdown() -> str:
     return "\n".join(lines)
 
 
+def collections_markdown(frame: pd.DataFrame, shares: SourceShares) -> str:
+    """The README's collections: each rule's period, completeness and records, then the
+    sources' shares (incidents.about; the app's About panel says the same)."""
+    lines = ["| collection (`collection=`) | period | records | in the data | completeness |", "|---|---|---|---|---|"]
+    for row in coverage(frame):
+        held = f"{row.first} to {row.last}" if row.first else "none yet"
+        lines.append(f"| {row.label} (`{row.code}`) | {row.period[0]} to {row.period[1]} | {row.records} | {held} "
+                     f"| {row.completeness} |")  # fmt: skip
+    outside = int((frame["collections"] == "").sum()) if "collections" in frame else len(frame)
+    lines += [
+        "",
+        f"{shares.records} records, {outside} of them in no collection. {shares.sources} sources, "
+        f"{shares.titled} ({shares.titled_share:.0%}) with their title as published; "
+        f"{shares.official_records} records ({shares.official_share:.0%}) cite an official statement itself.",
+    ]
+    return "\n".join(lines)
+
+
 def replace_block(readme: str, table: str, start: str = START, end: str = END) -> str:
     before, rest = readme.split(start, 1)
     _, after = rest.split(end, 1)
     return f"{before}{start}\n{table}\n{end}{after}"
 
 
-def readme_blocks(readme: str, frame: pd.DataFrame) -> str:
-    """The README with its generated tables (counts, link keys) rewritten from code and data."""
+def readme_blocks(readme: str, frame: pd.DataFrame, shares: SourceShares) -> str:
+    """The README with its generated tables (counts, collections, link keys) rewritten from
+    code and data."""
     readme = replace_block(readme, counts_markdown(frame))
+    readme = replace_block(readme, collections_markdown(frame, shares), COLLECTIONS_START, COLLECTIONS_END)
     return replace_block(readme, links_markdown(), LINKS_START, LINKS_END)
 
 

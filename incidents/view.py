@@ -32,6 +32,7 @@ from incidents.filters import (
     PARAMS,
     Context,
     Param,
+    Recoded,
     effective_radius,
     search_words,
 )
@@ -172,6 +173,9 @@ def parse_view(query: str | Mapping[str, str | list[str]], gazetteer: Gazetteer 
         param = BY_KEY[key]
         try:
             value = parse_value(param, raw)
+        except Recoded as recode:  # applied, and said
+            notices.append(Notice(key, raw, str(recode)))
+            value = recode.value
         except ValueError as error:
             notices.append(Notice(key, raw, str(error)))
             continue

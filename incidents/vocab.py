@@ -44,6 +44,17 @@ def vocabulary(name: str) -> Vocabulary:
     return Vocabulary(name, {str(code): dict(entry) for code, entry in entries.items()})
 
 
+RECODED_FILE = Path(__file__).parent / "recoded.yaml"
+
+
+@cache
+def recoded(name: str) -> dict[str, dict[str, str]]:
+    """Retired codes of a vocabulary -> {now, since, why} (``incidents/recoded.yaml``)."""
+    with open(RECODED_FILE, encoding="utf-8") as handle:
+        table = yaml.safe_load(handle) or {}
+    return {str(old): {k: str(v) for k, v in entry.items()} for old, entry in (table.get(name) or {}).items()}
+
+
 TYPES = "types"
 REGIONS = "regions"
 CATEGORIES = "platform_categories"

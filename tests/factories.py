@@ -80,12 +80,13 @@ FIXTURE_RECORDS = [
     _incident(
         "2020-01-02-a-black-sea-intercept", region="black-sea", type_="unsafe_intercept", lat=43.0, lon=33.0,
         initiators=[{"country": "RU", "platform": "Su-27", "category": "fighter"}],
-        targets=[{"country": "US", "platform": "MQ-9 Reaper", "category": "uav"}],
+        targets=[{"country": "US", "platform": "MQ-9 Reaper", "category": "uav"}], behaviours=["close_pass"],
     ),
     _incident(
         "2021-06-15-b-syria-flares", region="syria", type_="flare_or_chaff_release", lat=35.0, lon=36.5,
         initiators=[{"country": "RU", "platform": "Su-35", "category": "fighter"}],
         targets=[{"country": "US", "platform": "MQ-9 Reaper", "category": "uav"}],
+        behaviours=["flares", "close_pass"], collections=["syria-mq9-harassment-2023"],
     ),
     _incident(
         "2022-03-01-c-baltic-violation", region="baltic-sea", type_="airspace_violation", lat=57.5, lon=19.0,
@@ -93,6 +94,7 @@ FIXTURE_RECORDS = [
             {"country": "RU", "platform": "Su-27", "category": "fighter"}, {"country": "BY", "category": "fighter"},
         ],
         targets=[{"country": "SE", "category": "air_defence"}], verification="contested",
+        collections=["baltic-nordic-violations"],
     ),
     _incident(
         "2019-05-01-d-scs-month-precision", region="south-china-sea", type_="unsafe_intercept", lat=15.0, lon=114.0,
@@ -125,3 +127,39 @@ def write_fixture_dataset(folder: Path) -> Path:
     for data in FIXTURE_RECORDS:
         write_record(folder, data)
     return folder
+
+
+# Two data releases of the fixture data (incidents/releases.py): between them one record's
+# grade changes, one record is removed and one is added.
+CHANGED_ID = "2021-06-15-b-syria-flares"
+REMOVED_ID = "2024-01-01-f-europe-year-precision"
+ADDED_RECORD = _incident(
+    "2025-02-02-h-syria-new", region="syria", type_="unsafe_intercept", lat=35.2, lon=36.0,
+    initiators=[{"country": "RU", "category": "fighter"}], targets=[{"country": "US", "category": "uav"}],
+)  # fmt: skip
+
+
+def change_fixture_dataset(folder: Path) -> None:
+    """The fixture data as the second release has it."""
+    changed = next(data for data in FIXTURE_RECORDS if data["id"] == CHANGED_ID)
+    write_record(folder, {**changed, "verification": "contested"})
+    (folder / REMOVED_ID[:4] / f"{REMOVED_ID}.yaml").unlink()
+    write_record(folder, ADDED_RECORD)
+
+
+def write_two_releases(root: Path) -> tuple[Path, Path, str, str]:
+    """A data folder and a releases folder holding a release before and after the change
+    (the data folder ends as the second release has it): (data, releases, first, second)."""
+    from datetime import date
+
+    from incidents.catalog import load_catalog
+    from incidents.releases import make_release
+
+    data, releases, changelog = root / "data", root / "releases", root / "CHANGELOG.md"
+    write_fixture_dataset(data)
+    first = make_release(load_catalog(data), releases, date(2026, 1, 5), changelog).release
+    change_fixture_dataset(data)
+    second = make_release(load_catalog(data), releases, date(2026, 3, 9), changelog).release
+    assert first is not None
+    assert second is not None
+    return data, releases, first.version, second.version

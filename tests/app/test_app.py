@@ -6,6 +6,7 @@ import pytest
 
 from incidents.catalog import load_catalog
 from incidents.labels import label
+from incidents.vocab import COLLECTIONS, vocabulary
 from tests.app.conftest import chart_rows, chart_spec, notice_texts, page_texts, table_ids
 from tests.factories import FIXTURE_IDS
 from tests.markdown_view import links, shown
@@ -204,3 +205,29 @@ def test_a_comparison_link_reopens_the_comparison(fixture_app):
         label("region", "persian-gulf"): {"2018": 1, "2022": 0, "difference": -1},
         "Baltic Sea": {"2018": 0, "2022": 1, "difference": 1},
     }
+
+
+def test_the_panel_marks_official_sources_and_shows_each_url_with_an_archive_search(shipped_app):
+    incident_id = "2019-06-20-strait-of-hormuz-rq4a-bamsd-shootdown"
+    app = shipped_app({"incident": incident_id})
+    record = load_catalog().records[incident_id]
+    text = page_texts(app)
+    hrefs = [href for element in app.markdown for href in links(element.value)]
+    assert "official statement" in text
+    for source in record.sources:
+        assert str(source.url) in text  # the address itself, readable (and printable)
+        assert f"https://web.archive.org/web/*/{source.url}" in hrefs
+
+
+def test_about_the_data_lists_every_collection_with_its_count_and_the_definitions(shipped_app):
+    app = shipped_app()
+    about = next(e for e in app.expander if e.label.startswith("About the data"))
+    text = "\n".join(shown(element.value) for element in about.markdown)
+    catalog = load_catalog()
+    for code, entry in vocabulary(COLLECTIONS).entries.items():
+        members = catalog.frame["collections"].str.contains(f"|{code}|", regex=False).sum()
+        assert entry["label"] in text
+        assert f"{members} records" in text
+    assert "Verification grades" in text
+    assert "Roles (who is the initiator, who the target)" in text
+    assert catalog.version in text

@@ -52,6 +52,8 @@ EXTRA_LINKS = [
     "?type=shootdown",
     "https://atlas.example/app?type=shootdown#frag",
     "type=shootdown&utm_source=mail&embed=true",
+    "region=syria&v=abcdef12&asof=abcdef12",  # a view as of a release (the release chooses the data)
+    "asof=abcdef12&asof=ABCDEF12",
 ]
 
 

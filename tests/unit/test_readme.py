@@ -5,8 +5,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from incidents.about import source_shares
 from incidents.catalog import load_catalog
-from incidents.stats import END, LINKS_END, LINKS_START, START, counts_markdown, links_markdown
+from incidents.stats import (
+    COLLECTIONS_END,
+    COLLECTIONS_START,
+    END,
+    LINKS_END,
+    LINKS_START,
+    START,
+    collections_markdown,
+    counts_markdown,
+    links_markdown,
+)
 from incidents.view import KEYS
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
@@ -29,6 +40,12 @@ def test_sharing_links_table_is_generated_from_the_declarations():
 def test_counts_table_matches_the_data():
     block = README.split(START, 1)[1].split(END, 1)[0].strip()
     assert block == counts_markdown(load_catalog().frame)
+
+
+def test_collections_and_coverage_match_the_data():
+    catalog = load_catalog()
+    block = README.split(COLLECTIONS_START, 1)[1].split(COLLECTIONS_END, 1)[0].strip()
+    assert block == collections_markdown(catalog.frame, source_shares(catalog.records.values()))
 
 
 def test_quickstart_is_the_two_make_commands():

@@ -10,6 +10,7 @@ import pytest
 
 from incidents.catalog import DATA_DIR, load_catalog, record_files
 from incidents.records import read_record
+from incidents.view import apply, parse_view
 from incidents.vocab import VOCAB_DIR, vocabulary
 
 RECORD_FILES = record_files([DATA_DIR])
@@ -88,7 +89,7 @@ def test_every_series_member_links_every_other():
 def test_vocabulary_entries_have_a_label_and_known_keys(name):
     for code, entry in vocabulary(name).entries.items():
         assert isinstance(entry.get("label"), str), code
-        known = {"label", "description", "rule", "bbox", "group", "period", "completeness"}
+        known = {"label", "description", "rule", "bbox", "group", "period", "completeness", "initiator", "target"}
         assert set(entry) <= known, f"{name}.{code}: {set(entry)}"
 
 
@@ -155,3 +156,28 @@ def test_every_type_belongs_to_a_known_group():
     groups = vocabulary("type_groups")
     for code, entry in vocabulary("types").entries.items():
         assert entry.get("group") in groups, code
+
+
+# Chinese intercepts of Australian and Canadian aircraft since 2022: flares, chaff and a laser
+# are intercepts too, so the group finds them all (a type filter once found 1 of 6).
+CN_INTERCEPTS_OF_AU_CA = [
+    "2022-02-17-arafura-sea-plan-ship-laser-raaf-p8",
+    "2022-05-26-scs-j16-chaff-raaf-p8",
+    "2023-05-01-neon-plaaf-unsafe-intercepts-canadian-cp140",
+    "2023-10-16-ecs-chinese-jets-flares-canadian-cp140",
+    "2023-10-29-scs-j11-flares-canadian-ch148",
+    "2024-05-04-yellow-sea-plaaf-j10-flares-ran-mh60r",
+    "2025-02-11-paracels-j16-flares-raaf-p8",
+    "2025-10-19-paracels-su35-flares-raaf-p8",
+]
+
+
+def test_the_intercepts_group_finds_every_chinese_intercept_of_australia_and_canada_since_2022():
+    query = "group=intercepts&initiator=CN&target=AU&target=CA&from=2022-01-01"
+    found = set(apply(shipped().frame, parse_view(query).state)["id"])
+    assert set(CN_INTERCEPTS_OF_AU_CA) <= found
+
+
+def test_other_holds_at_most_five_percent_of_the_records():
+    frame = shipped().frame
+    assert (frame["type"] == "other").sum() <= 0.05 * len(frame)

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidents import view
+from incidents import filters, view
 from incidents.labels import codes
 from incidents.view import KEYS, ViewState, apply, parse_view, view_query
+from incidents.vocab import recoded, vocabulary
 from tests.factories import FIXTURE_IDS
 
 # The fixture ids carry a letter after the date: 2020-01-02-a-..., 2021-06-15-b-...
@@ -27,6 +28,12 @@ FILTER_CASES = [
     ("group=intercepts&group=use_of_force", [A, B, D, G]),
     ("group=electronic", []),
     ("group=intercepts&type=shootdown", []),  # different keys combine with AND
+    ("behaviour=flares", [B]),
+    ("behaviour=close_pass", [A, B]),
+    ("behaviour=flares&behaviour=laser", [B]),  # repeated: any of them
+    ("behaviour=laser", []),
+    ("collection=baltic-nordic-violations", [C]),
+    ("collection=baltic-nordic-violations&collection=syria-mq9-harassment-2023", [B, C]),
     ("region=black-sea", [A]),
     ("region=black-sea&region=syria", [A, B]),
     ("initiator=RU", [A, B, C, E]),
@@ -71,6 +78,8 @@ NOTICE_CASES = [
     ("region=atlantis", "region"),
     ("group=dogfights", "group"),
     ("group=Intercepts", "group"),  # labels are not codes
+    ("behaviour=dogfight", "behaviour"),
+    ("collection=everything", "collection"),
     ("initiator=XX", "initiator"),
     ("target=Russia", "target"),
     ("verification=probably", "verification"),
@@ -81,6 +90,9 @@ NOTICE_CASES = [
     ("incident=not+an+id", "incident"),
     ("color=rainbow", "color"),
     ("v=zz", "v"),
+    ("asof=zz", "asof"),
+    ("asof=ABCDEF12", "asof"),  # versions are lower-case hex
+    ("asof=abc", "asof"),
 ]
 
 
@@ -146,6 +158,8 @@ def view_states(draw) -> ViewState:
         date_to=draw(st.one_of(st.none(), st.just(end))),
         types=draw(codes_of("type")),
         groups=draw(codes_of("type_groups")),
+        behaviours=draw(codes_of("behaviours")),
+        collections=draw(codes_of("collections")),
         regions=draw(codes_of("region")),
         initiators=tuple(draw(actor_codes)),
         targets=tuple(draw(actor_codes)),
@@ -159,6 +173,7 @@ def view_states(draw) -> ViewState:
         incident=draw(st.one_of(st.none(), st.just("2023-03-14-black-sea-su27-mq9-collision"))),
         color=draw(st.sampled_from(list(view.COLOR_FIELDS))),
         version=draw(st.one_of(st.none(), st.text("0123456789abcdef", min_size=8, max_size=8))),
+        as_of=draw(st.one_of(st.none(), st.text("0123456789abcdef", min_size=6, max_size=64))),
     )
 
 
@@ -172,9 +187,52 @@ def test_any_valid_state_survives_the_round_trip(state):
     assert parse_view(view.view_params(state)).state == state
 
 
+AS_OF_CASES = [
+    ("asof=71f94f5a", "71f94f5a", "asof=71f94f5a"),
+    ("v=71f94f5a&asof=71f94f5a&region=syria", "71f94f5a", "region=syria&v=71f94f5a&asof=71f94f5a"),
+    ("asof=0123456789abcdef&asof=abcdef12", "abcdef12", "asof=abcdef12"),  # one release: the last value
+    ("?asof=abcdef&type=shootdown", "abcdef", "type=shootdown&asof=abcdef"),
+]
+
+
+@pytest.mark.parametrize(("query", "as_of", "canonical"), AS_OF_CASES, ids=[case[0] for case in AS_OF_CASES])
+def test_the_release_key_round_trips(fixture_catalog, query, as_of, canonical):
+    parsed = parse_view(query)
+    assert parsed.notices == []
+    assert parsed.state.as_of == as_of
+    assert view_query(parsed.state) == canonical
+    assert parse_view(canonical).state == parsed.state
+    assert parse_view(view.view_params(parsed.state)).state == parsed.state
+    # The key chooses the data, not the incidents of it: alone it filters nothing.
+    assert len(apply(fixture_catalog.frame, parsed.state.replace(types=(), regions=()))) == len(FIXTURE_IDS)
+
+
 def test_a_group_filter_is_described_by_its_label_in_a_citation():
     from incidents.citation import describe_view
 
     assert describe_view(parse_view("group=use_of_force&group=intercepts").state) == (
         "type groups: Use of force, Intercepts"
     )
+
+
+RECODES = {"types": {"dogfight": {"now": "unsafe_intercept", "since": "2026-12-02", "why": "merged"}}}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_types"),
+    [("type=dogfight", ("unsafe_intercept",)), ("type=dogfight&type=unsafe_intercept", ("unsafe_intercept",))],
+)
+def test_a_recoded_code_opens_the_view_with_its_new_code_and_says_so(monkeypatch, query, expected_types):
+    monkeypatch.setattr(filters, "recoded", lambda name: RECODES.get(name, {}))
+    parsed = parse_view(query + "&region=syria")
+    assert parsed.state.types == expected_types
+    assert parsed.state.regions == ("syria",)
+    assert [(n.key, n.value) for n in parsed.notices] == [("type", "dogfight")]
+    assert "was recoded as “unsafe_intercept” on 2026-12-02: merged" in parsed.notices[0].message
+
+
+@pytest.mark.parametrize("name", ["types", "regions", "type_groups", "behaviours", "collections", "series"])
+def test_retired_codes_point_at_current_codes_and_are_never_reused(name):
+    for old, entry in recoded(name).items():
+        assert old not in vocabulary(name), f"{old} is retired but still a code"
+        assert entry["now"] in vocabulary(name), f"{old} -> {entry['now']}, which is not a code"
