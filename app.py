@@ -180,7 +180,7 @@ with st.container(key="results"):  # the skip link's target
         on_select=lambda: selection.table_selected("table"),
         total=len(frame),
     )
-    printed = table_rows.head(brief.PRINT_ROW_LIMIT)
+    printed = brief.printed_rows(table_rows)
     text.print_only(brief.print_table(printed, catalog.sources(printed["id"]), len(frame)))
 
 with st.container(key="downloads"):

@@ -120,6 +120,11 @@ def incident_brief(incident: Incident, version: str, link: str, today: date) -> 
     )
 
 
+def printed_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows the printed table holds: the newest first, at most PRINT_ROW_LIMIT."""
+    return rows.sort_values("date", ascending=False, kind="stable").head(PRINT_ROW_LIMIT)
+
+
 def _code(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 

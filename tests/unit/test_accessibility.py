@@ -173,3 +173,10 @@ def test_page_state_holds_the_status_only_as_an_attribute(status, monkeypatch):
     assert "window.__pwned=1" in dict(parsed.attributes)["data-status"]  # text inside the attribute
     assert dict(parsed.attributes)["data-incident"] == '"><b>x</b>'
     assert body.count("<script>") == 1
+
+
+def test_printed_rows_are_the_newest_first_and_bounded():
+    rows = brief.printed_rows(CATALOG.frame)
+    assert len(rows) == min(len(CATALOG.frame), brief.PRINT_ROW_LIMIT)
+    assert rows["date"].is_monotonic_decreasing
+    assert rows["date"].iloc[0] == CATALOG.frame["date"].max()
