@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 
 .PHONY: run test test-fast lint typecheck format validate setup dev-setup clean basemap glyphs screenshot browser bench \
-	mutation tracks firs java parity bench-engines nginx cluster cluster-test bench-load plotly-map
+	mutation tracks firs java parity bench-engines nginx cluster cluster-test bench-load plotly-map axe
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -50,8 +50,17 @@ format: dev-setup
 validate: setup
 	$(PY) -m incidents validate
 
+# axe-core (the browser suite's accessibility checker) from npm at the version pinned in
+# package-lock.json; the tests inject it from node_modules, so they never fetch it at run time.
+node_modules/.axe-installed: package.json package-lock.json
+	command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq npm; }
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+axe: node_modules/.axe-installed
+
 # Two workers, one test file each at a time, so a browser suite keeps its one app server.
-test: dev-setup lint typecheck
+test: dev-setup axe lint typecheck
 	$(PY) -m pytest -n 2 --dist loadfile --ignore=tests/cluster
 
 # The inner loop: everything but the browser suite.

@@ -39,7 +39,7 @@ from components.panel import render_airspace_facts, render_incident_panel
 from components.releases import as_of_view, render_changes_since, render_version, render_version_caption
 from components.table import render_table, shown_rows
 from components.timeline import render_timeline
-from incidents import export, publish, view
+from incidents import brief, describe, export, publish, view
 from incidents.about import definitions
 from incidents.palette import category_label, colour_map, grouped
 from incidents.periods import Window
@@ -142,6 +142,10 @@ def map_and_timeline() -> None:
         sorties=view.daily_sorties(drawn, window),
         grouped=[category_label(state.color, code) for code in grouped(state.color, catalog.frame)],
     )
+    # The charts' text alternatives, under both so that count, map and every lane still fit a
+    # 1440x900 first screen (docs/architecture.md, "Layout").
+    text.caption("{}", describe.describe_map(playing))
+    text.caption("{}", describe.describe_timeline(frame))
 
 
 views, panel = st.columns([3, 2])
@@ -152,53 +156,61 @@ with views:
 with panel:
     mapview.render_group_list(frame)
     if opened:
-        render_incident_panel(
-            opened,
-            catalog.titles(opened.related),
-            permalink=links.to_incident(opened.id),
-            shown_ids=set(frame["id"]),
-            near=near,
-            history=record_history(book, opened.id),
-            releases=len(book.releases),
-        )
-        render_airspace_facts(view.airspace_facts(catalog.frame, opened), zones)
-        research.render_incident_citation(opened, catalog.version, links.to_incident(opened.id), date.today())
+        with st.container(key="incident-panel"):  # the page script moves focus to its heading
+            render_incident_panel(
+                opened,
+                catalog.titles(opened.related),
+                permalink=links.to_incident(opened.id),
+                shown_ids=set(frame["id"]),
+                near=near,
+                history=record_history(book, opened.id),
+                releases=len(book.releases),
+            )
+            render_airspace_facts(view.airspace_facts(catalog.frame, opened), zones)
+            research.render_incident_citation(opened, catalog.version, links.to_incident(opened.id), date.today())
     else:
         text.info("Click an incident on the map, the timeline or the table to read it with its sources.")
 
+text.caption("{}", describe.describe_overview(frame))
 render_overview(
     frame, state.color, colours, key="overview", on_month=lambda: selection.open_selected_point("overview-monthly")
 )
 compare.render_comparison(
     sorted(catalog.frame["date"].dt.year.unique().tolist()), engine.comparison(state), state.compare
 )
-text.subheader("Incidents")
 table_rows = shown_rows(frame)
-selection.remember_table_ids(table_rows["id"].tolist())
-render_table(
-    table_rows,
-    key="table",
-    permalink=links.to_incident,
-    on_select=lambda: selection.table_selected("table"),
-    total=len(frame),
-)
+with st.container(key="results"):  # the skip link's target
+    text.header("Incidents")
+    selection.remember_table_ids(table_rows["id"].tolist())
+    render_table(
+        table_rows,
+        key="table",
+        permalink=links.to_incident,
+        on_select=lambda: selection.table_selected("table"),
+        total=len(frame),
+    )
+    printed = brief.printed_rows(table_rows)
+    text.print_only(brief.print_table(printed, catalog.sources(printed["id"]), len(frame)))
 
-exports, cite = st.columns(2)
-with exports:
-    research.render_exports(
-        lambda fmt: export.export_view(catalog, state, fmt).content,
-        len(frame),
-        catalog.version,
-        date.today(),
-        key="export",
-    )
-    research.render_web_page(
-        lambda: publish.publish_view(catalog, state, links.to_view()).content,
-        publish.file_name(state, catalog.version, date.today()),
-        key="publish",
-    )
-with cite:
-    research.render_view_citation(state, len(frame), catalog.version, links.to_view(), date.today())
+with st.container(key="downloads"):
+    text.header("Download and cite")
+    exports, cite = st.columns(2)
+    with exports:
+        research.render_exports(
+            lambda fmt: export.export_view(catalog, state, fmt).content,
+            len(frame),
+            catalog.version,
+            date.today(),
+            key="export",
+            tag=export.view_tag(state),
+        )
+        research.render_web_page(
+            lambda: publish.publish_view(catalog, state, links.to_view()).content,
+            publish.file_name(state, catalog.version, date.today()),
+            key="publish",
+        )
+    with cite:
+        research.render_view_citation(state, len(frame), catalog.version, links.to_view(), date.today())
 
 collections, shares = about_data(catalog)
 about.render_about(
@@ -213,3 +225,9 @@ about.render_about(
 
 reconnect.render_rerun_on_reconnect()
 url_state.write_view(state, seeded)
+missing = bool(state.incident and opened is None)
+text.page_support(
+    describe.status_line(len(frame), len(catalog.frame), opened.title if opened else None,
+                         len(link_notices) + missing),
+    opened.id if opened else None,
+)  # fmt: skip

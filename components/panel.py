@@ -125,6 +125,8 @@ def render_incident_panel(
     releases: int = 0,
 ) -> None:
     text.heading(incident.title)
+    st.button("Close", key="close-incident", on_click=open_incident, args=(None,), icon=":material/close:",
+              help="Close this incident (or Escape in the panel); focus returns to where it was.")  # fmt: skip
     text.markdown(
         "{} · **{}** · escalation risk: {} · verification: {}",
         describe_date(incident),
@@ -167,7 +169,8 @@ def render_incident_panel(
     if history is not None:
         render_record_history(history, releases)
     text.markdown("**Permalink to this incident**")
-    st.code(permalink, language=None)
+    # Wrapped: a block that scrolls sideways is a scroll region a keyboard cannot reach.
+    st.code(permalink, language=None, wrap_lines=True)
 
 
 def render_record_history(entries: list[HistoryEntry], releases: int) -> None:

@@ -9,14 +9,16 @@ from functools import partial
 import streamlit as st
 
 from components import text
-from incidents import citation, export, publish
+from incidents import brief, citation, export, publish
 from incidents.model import Incident
 from incidents.view import ViewState
 
 BUTTONS = {"csv": "CSV", "geojson": "GeoJSON", "json": "JSON", "zip": "Data package"}
 
 
-def render_exports(build: Callable[[str], str | bytes], count: int, version: str, today: date, *, key: str) -> None:
+def render_exports(
+    build: Callable[[str], str | bytes], count: int, version: str, today: date, *, key: str, tag: str
+) -> None:
     """``build(fmt)`` is called only when a download is clicked: building every record of a
     large view on each rerun would cost seconds."""
     text.markdown("**Download this view**")
@@ -29,7 +31,7 @@ def render_exports(build: Callable[[str], str | bytes], count: int, version: str
                 BUTTONS[fmt],
                 # Deferred: the file is built when clicked, not on every rerun.
                 data=partial(build, fmt),
-                file_name=export.file_name(fmt, version, today),
+                file_name=export.file_name(fmt, version, today, tag),
                 mime=mime,
                 key=f"{key}-{fmt}",
                 icon=":material/download:",
@@ -60,10 +62,20 @@ def render_web_page(build: Callable[[], str], file_name: str, *, key: str) -> No
 def render_view_citation(state: ViewState, count: int, version: str, link: str, today: date) -> None:
     text.markdown("**Cite this view**")
     st.code(citation.cite_view(state, count, version, link, today), language=None, wrap_lines=True)
-    st.code(citation.bibtex_view(state, count, version, link, today), language="bibtex")
+    st.code(citation.bibtex_view(state, count, version, link, today), language="bibtex", wrap_lines=True)
 
 
 def render_incident_citation(incident: Incident, version: str, link: str, today: date) -> None:
+    st.download_button(
+        "Download incident brief",
+        # Deferred like the view's files: built when clicked.
+        data=partial(brief.incident_brief, incident, version, link, today),
+        file_name=brief.brief_file_name(incident.id, version),
+        mime="text/html",
+        key="incident-brief",
+        icon=":material/description:",
+        help="One HTML file: the record, each side's account, the sources with their URLs and the citation.",
+    )
     with st.expander("Cite this incident"):
         st.code(citation.cite_incident(incident, version, link, today), language=None, wrap_lines=True)
-        st.code(citation.bibtex_incident(incident, version, link, today), language="bibtex")
+        st.code(citation.bibtex_incident(incident, version, link, today), language="bibtex", wrap_lines=True)

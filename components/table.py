@@ -51,8 +51,11 @@ def render_table(frame: pd.DataFrame, *, key: str, permalink, on_select, total: 
         hide_index=True,
         on_select=on_select,
         selection_mode="single-row",
+        # Date and title first, so a phone's narrow table still reads; the permalink last.
+        column_order=[shown.header for shown in TABLE_COLUMNS] + ["id"],
         column_config={
             "id": st.column_config.LinkColumn("id", display_text=r"incident=([^&]+)", help="Permalink"),
-            "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+            "date": st.column_config.DateColumn("date", format="YYYY-MM-DD", width="small"),
+            "title": st.column_config.TextColumn("title", width="large"),
         },
     )

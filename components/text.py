@@ -9,9 +9,11 @@ component calls Streamlit's Markdown elements directly.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -67,8 +69,8 @@ def title(template: str, *values: object) -> None:
     _show(st.title, template, values, None, anchor=False)
 
 
-def header(template: str, *values: object) -> None:
-    _show(st.header, template, values, None, anchor=False)
+def header(template: str, *values: object, limit: int | None = None) -> None:
+    _show(st.header, template, values, limit, anchor=False)
 
 
 def subheader(template: str, *values: object, limit: int | None = None) -> None:
@@ -125,9 +127,10 @@ def prose(value: object, *, quote: bool = False) -> None:
 
 
 def heading(value: object) -> None:
-    """A record's title as the panel heading; a title too long for a heading follows in full."""
+    """A record's title as the panel heading (level 2, under the page's title); a title too
+    long for a heading follows in full."""
     value = "" if value is None else str(value)
-    subheader("{}", value, limit=safe_text.TABLE_CHARS)
+    header("{}", value, limit=safe_text.TABLE_CHARS)
     if len(value) > safe_text.TABLE_CHARS:
         prose(value)
 
@@ -136,3 +139,30 @@ def quoted_value(key: str, value: str) -> Safe:
     """A link key and value as a reader sees them in a notice: shortened, escaped, quoted
     (never in a code span, which a backtick in the value could close)."""
     return Safe(f"“{safe_text.markdown(key)}={safe_text.markdown(value, safe_text.NOTICE_CHARS)}”")
+
+
+PAGE_SUPPORT = Path(__file__).with_name("page_support")
+
+
+def page_support(status: str, incident_id: str | None) -> None:
+    """The page's accessibility, phone and print support (components/page_support/: a style
+    sheet and a script written here, holding no record text) and the state the script follows:
+    the status line a screen reader announces and the open incident, both escaped into
+    attributes that the script reads as text. The only element allowed to run a script."""
+    style = (PAGE_SUPPORT / "page.css").read_text(encoding="utf-8")
+    script = (PAGE_SUPPORT / "page.js").read_text(encoding="utf-8")
+    state = (
+        f'<div id="atlas-page-state" hidden data-status="{safe_text.html_text(status)}" '
+        f'data-incident="{safe_text.html_text(incident_id or "")}"></div>'
+    )
+    # The script puts the style sheet in the document's head: Streamlit's sanitiser drops a
+    # <style> beside other HTML, and a style-only element did not reach the page.
+    style_sheet = json.dumps(style).replace("</", "<\\/")
+    # A block: the script runs again at each change, and a second top-level const would throw.
+    st.html(f"{state}<script>{{ const ATLAS_STYLE = {style_sheet};\n{script}}}</script>", unsafe_allow_javascript=True)
+
+
+def print_only(html_fragment: str) -> None:
+    """HTML shown only on paper (page.css hides it on screen): ``incidents.brief.print_table``,
+    which escapes every value it holds."""
+    st.html(f'<div class="atlas-print-only">{html_fragment}</div>')

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from incidents.flat import catalog_frame, flat_frame
 from incidents.geo import Gazetteer, default_gazetteer
-from incidents.model import Incident
+from incidents.model import Incident, Source
 from incidents.problems import Problem, problems_from_validation
 from incidents.records import ReadResult, read_record, refuse_special_file
 from incidents.tabular import (
@@ -77,6 +77,10 @@ class Catalog:
             yield from self.records.iter_build(incident_ids, problems)
         else:
             yield from (self.records[incident_id] for incident_id in incident_ids)
+
+    def sources(self, incident_ids: Iterable[str]) -> dict[str, list[Source]]:
+        """Each valid record's sources (for the printed table); rows that do not validate are left out."""
+        return {incident.id: incident.sources for incident in self.iter_records(incident_ids, [])}
 
     def titles(self, incident_ids: list[str]) -> dict[str, str]:
         known = self.frame[self.frame["id"].isin(incident_ids)]

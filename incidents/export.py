@@ -7,6 +7,7 @@ download from the page and ``python -m incidents export`` for the same link agre
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import zipfile
@@ -140,5 +141,15 @@ def export_view(catalog: Catalog, state: ViewState, fmt: str, day: date | None =
     return ViewExport(content, written, problems)
 
 
-def file_name(fmt: str, version: str, day: date) -> str:
-    return f"airspace-incidents_{version}_{day.isoformat()}.{fmt}"
+def view_tag(state: ViewState) -> str:
+    """A short name of the view's filters for a file name: ``all``, or 8 hex digits of the
+    view's link. The open incident and the playback position do not change the file, and the
+    dataset version is in the file name already."""
+    query = view.view_query(state.without_incident().replace(at=None, version=None))
+    return hashlib.sha256(query.encode()).hexdigest()[:8] if query else "all"
+
+
+def file_name(fmt: str, version: str, day: date, tag: str = "") -> str:
+    """Dataset version, day and (on the page's downloads) the view's tag: two views saved on
+    one day never overwrite each other."""
+    return f"airspace-incidents_{version}_{day.isoformat()}{f'_view-{tag}' if tag else ''}.{fmt}"

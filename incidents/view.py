@@ -250,10 +250,11 @@ def proximity_place(state: ViewState, gazetteer: Gazetteer | None = None) -> Pla
 
 # What the figures, the table and the exports read from a filtered frame. The long text
 # columns used only for matching (summary, search_text, ...) stay behind: copying them for
-# every filter change was a third of a rerun at 100k incidents.
+# every filter change was a third of a rerun at 100k incidents. The place name is kept for
+# the map's text alternative (incidents.describe).
 SHOWN_COLUMNS = (
     "id", "title", "date", "end", "date_precision", "type", "escalation_risk", "verification", "region",
-    "lat", "lon", "radius_km", "initiator", "target", "n_sources", "row", "hover",
+    "lat", "lon", "radius_km", "location_name", "initiator", "target", "n_sources", "row", "hover",
 )  # fmt: skip
 
 

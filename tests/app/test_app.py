@@ -52,7 +52,7 @@ def test_open_incident_is_highlighted_with_its_uncertainty_circle(fixture_app):
 def test_panel_of_the_black_sea_collision(shipped_app):
     app = shipped_app({"incident": "2023-03-14-black-sea-su27-mq9-collision"})
     record = load_catalog().records["2023-03-14-black-sea-su27-mq9-collision"]
-    assert shown(app.subheader[0].value) == record.title
+    assert shown(app.header[0].value) == record.title  # level 2, under the page's title
     text = page_texts(app)
     hrefs = [href for element in app.markdown for href in links(element.value)]
     assert "Russian Federation" in text

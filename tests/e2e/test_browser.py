@@ -16,6 +16,7 @@ from tests.e2e.browser import FIND_MAP, TIMEOUT, wait_idle, wait_map_drawn
 
 pytestmark = pytest.mark.e2e
 BLACK_SEA = "2023-03-14-black-sea-su27-mq9-collision"
+PANEL_HEADING = ".st-key-incident-panel h2"  # the open incident's title, level 2 under the page's title
 CATALOG = load_catalog()
 
 
@@ -118,12 +119,12 @@ def test_2_click_on_map_opens_incident_and_link_reopens_it(page_at, visitor, app
     expect(page).to_have_url(re.compile(f"incident={BLACK_SEA}"), timeout=TIMEOUT)
     wait_idle(page)
     title = CATALOG.records[BLACK_SEA].title
-    expect(page.locator("h3").first).to_have_text(title)
+    expect(page.locator(PANEL_HEADING)).to_have_text(title)
     counts = metric(page)
 
     colleague = visitor().page
     open_page(colleague, page.url)
-    expect(colleague.locator("h3").first).to_have_text(title)
+    expect(colleague.locator(PANEL_HEADING)).to_have_text(title)
     assert metric(colleague) == counts
     assert query_of(colleague)["region"] == ["black-sea"]
     region = colleague.get_by_test_id("stMultiSelect").filter(has=colleague.get_by_text("Region", exact=True))
@@ -137,7 +138,7 @@ def test_3_click_on_timeline_then_back_restores_the_view(page_at):
     click_timeline_incident(page, incident_id)
     expect(page).to_have_url(re.compile(f"incident={incident_id}"), timeout=TIMEOUT)
     wait_idle(page)
-    expect(page.locator("h3").first).to_have_text(CATALOG.records[incident_id].title)
+    expect(page.locator(PANEL_HEADING)).to_have_text(CATALOG.records[incident_id].title)
     page.go_back()
     expect(page).to_have_url(before, timeout=TIMEOUT)
     wait_idle(page)
@@ -168,7 +169,7 @@ def test_5_deep_link_renders_exactly_that_view(page_at):
     page = page_at(query)
     expected = apply(CATALOG.frame, parse_view(query).state)
     assert metric(page) == f"{len(expected)} of {len(CATALOG.frame)}"
-    expect(page.locator("h3").first).to_have_text(CATALOG.records[BLACK_SEA].title)
+    expect(page.locator(PANEL_HEADING)).to_have_text(CATALOG.records[BLACK_SEA].title)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Verification")
     assert wait_map_drawn(page) > 0
     assert page.get_by_test_id("stDateInput").first.locator("input").input_value() == "2022-01-01"

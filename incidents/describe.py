@@ -1,0 +1,109 @@
+"""Text alternatives for the charts and the page's status line (docs/architecture.md,
+"Accessibility").
+
+Each function states in one sentence what a chart shows for the current view: the count,
+where, when, by type, and the largest cluster. The sentences are plain text; the page shows
+them through components/text.py, which escapes them like any record text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from incidents.geo import GROUP_DECIMALS
+from incidents.labels import label
+
+MOST_NAMED = 4  # categories named in a summary; the rest are counted as "others"
+
+
+def _months(stamps: pd.Series) -> pd.Series:
+    return pd.Series(stamps.dt.to_period("M"))
+
+
+def period(frame: pd.DataFrame) -> str:
+    """``July 2023``, ``2023`` or ``March 2014 to July 2023``: the span of the incidents' dates."""
+    first, last = frame["date"].min(), frame["date"].max()
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first:%B %Y}"
+    if first.year == last.year and first.month == 1 and last.month == 12:
+        return str(first.year)
+    return f"{first:%B %Y} to {last:%B %Y}"
+
+
+def counted(frame: pd.DataFrame, field: str) -> str:
+    """``Syria`` when all share one value, else ``Syria 4, Black Sea 2 and 1 other``."""
+    counts = frame[field].fillna("").value_counts()
+    names = [(label(field, str(code) or None), int(count)) for code, count in counts.items()]
+    if len(names) == 1:
+        return names[0][0]
+    shown = ", ".join(f"{name} {count}" for name, count in names[:MOST_NAMED])
+    rest = len(names) - MOST_NAMED
+    return shown + (f" and {rest} other{'s' if rest > 1 else ''}" if rest > 0 else "")
+
+
+def _incidents(count: int) -> str:
+    return f"{count:,} incident{'' if count == 1 else 's'}"
+
+
+def largest_point(frame: pd.DataFrame) -> tuple[int, str] | None:
+    """The most incidents at one published position (rounded as the map's shared markers are)
+    and that place's name; None when no two share a point."""
+    located = frame.dropna(subset=["lat", "lon"])
+    if located.empty:
+        return None
+    # One integer per rounded position: counting integers is fast at 100k rows, strings are not.
+    scale = 10**GROUP_DECIMALS
+    lat = np.round(located["lat"].to_numpy() * scale).astype(np.int64)
+    lon = np.round(located["lon"].to_numpy() * scale).astype(np.int64)
+    keys = (lat + 90 * scale) * (361 * scale) + (lon + 180 * scale)
+    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    top = int(np.argmax(counts))
+    if counts[top] < 2:
+        return None
+    return int(counts[top]), str(located["location_name"].iloc[first[top]])
+
+
+def describe_map(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "Map: no incident in this view."
+    sentence = f"Map of {_incidents(len(frame))} in {counted(frame, 'region')}, {period(frame)}"
+    point = largest_point(frame)
+    if point:
+        sentence += f"; {point[0]} at one published point: {point[1]}"
+    return sentence + "."
+
+
+def busiest_month(frame: pd.DataFrame) -> str:
+    months = _months(frame["date"]).value_counts()
+    top = months.index[0]
+    return f"{top.to_timestamp():%B %Y} ({int(months.iloc[0])})"
+
+
+def describe_timeline(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "Timeline: no incident in this view."
+    return (
+        f"Timeline of {_incidents(len(frame))}, {period(frame)}, by type: {counted(frame, 'type')}; "
+        f"busiest month {busiest_month(frame)}."
+    )
+
+
+def describe_overview(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "Overview: no incident in this view."
+    months = _months(frame["date"]).nunique()
+    return (
+        f"Bar charts of {_incidents(len(frame))}: by type {counted(frame, 'type')}; per month over "
+        f"{months} month{'' if months == 1 else 's'} with incidents, the busiest {busiest_month(frame)}."
+    )
+
+
+def status_line(shown: int, total: int, opened: str | None, notices: int) -> str:
+    """What a screen reader announces after each change of the view (the live region)."""
+    line = f"{shown:,} of {total:,} incidents shown."
+    if opened:
+        line += f" Open: {opened}."
+    if notices:
+        line += f" {notices} notice{'' if notices == 1 else 's'} above the map."
+    return line
