@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from incidents import citation
+from incidents import citation, extract
 from incidents.labels import actor_label, label
 from incidents.model import Actor, Incident, Source
 from incidents.safe_text import html_text, web_url
@@ -87,6 +87,18 @@ def _claims(incident: Incident) -> list[str]:
     return lines
 
 
+def _extract(incident: Incident) -> list[str]:
+    where = incident.location
+    if where.lat is None or where.lon is None:
+        return []
+    return [
+        "<h2>Where</h2>",
+        f"<figure>{extract.map_extract_svg(where.lat, where.lon, where.radius_km, where.name)}"
+        "<figcaption>The published point and its uncertainty circle. Land: Natural Earth (public domain)."
+        "</figcaption></figure>",
+    ]
+
+
 def incident_brief(incident: Incident, version: str, link: str, today: date) -> str:
     """A self-contained HTML page of one incident: the record, each side's account, the
     sources with their URLs, where it happened, and how to cite it."""
@@ -103,6 +115,7 @@ def incident_brief(incident: Incident, version: str, link: str, today: date) -> 
     body = [
         f"<h1>{html_text(incident.title)}</h1>",
         "<dl>" + "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in facts) + "</dl>",
+        *_extract(incident),
         "<h2>Summary</h2>",
         f"<p>{html_text(incident.summary)}</p>",
         *_claims(incident),

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from incidents import brief, describe, export
+from incidents import brief, describe, export, extract
 from incidents.catalog import load_catalog
 from incidents.model import Incident
 from incidents.view import apply, parse_view
@@ -86,7 +86,8 @@ def test_incident_brief_holds_record_claims_sources_and_citation_escaped():
     html = brief.incident_brief(incident, "abcdef12", "http://localhost:8501?incident=x", date(2026, 12, 2))
     parsed = Tags(html)
     assert set(parsed.tags) <= {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "dl", "dt",
-                                "dd", "p", "strong", "blockquote", "ol", "li", "a", "span"}  # fmt: skip
+                                "dd", "p", "strong", "blockquote", "ol", "li", "a", "span",
+                                "figure", "figcaption", "svg", "rect", "path", "circle"}  # fmt: skip
     # The only links are the sources' validated URLs; every URL is also written out.
     hrefs = [value for name, value in parsed.attributes if name == "href"]
     assert hostile.OUTSIDE not in " ".join(h for h in hrefs if not h.startswith("https://example.org/"))
@@ -180,3 +181,23 @@ def test_printed_rows_are_the_newest_first_and_bounded():
     assert len(rows) == min(len(CATALOG.frame), brief.PRINT_ROW_LIMIT)
     assert rows["date"].is_monotonic_decreasing
     assert rows["date"].iloc[0] == CATALOG.frame["date"].max()
+
+
+def test_the_brief_shows_where_with_a_map_extract_of_land_point_and_circle():
+    incident = CATALOG.records["2023-03-14-black-sea-su27-mq9-collision"]
+    html = brief.incident_brief(incident, "abcdef12", "", date(2026, 12, 2))
+    svg = html.split("<h2>Where</h2>", 1)[1].split("</figure>", 1)[0]
+    assert 'role="img"' in svg
+    assert f"Map extract: {incident.location.name}" in svg
+    assert svg.count("<path") == 1 + bool(incident.location.radius_km)  # land, and the circle
+    assert "Natural Earth" in html
+    assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")  # nothing to fetch
+
+
+def test_the_map_extract_puts_the_point_at_its_projected_place_and_escapes_the_name():
+    svg = extract.map_extract_svg(35.0, 36.5, None, '<script>alert(1)</script>"')
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert '<circle cx="240.0"' in svg  # the point is the box's centre
+    open_sea = extract.map_extract_svg(-30.0, -140.0, None, "South Pacific")
+    assert 'fill="#f3f0e8"' not in open_sea  # no land drawn where there is none
