@@ -26,6 +26,12 @@ DRAWN = f"""() => {{ const gd = {MAP}; const map = gd && gd._fullLayout && gd._f
         .filter(id => id.includes('incidents-') && id.endsWith('-circle'));
     return map.queryRenderedFeatures({{layers}}).length; }}"""
 
+# The basemap's place names: added after the incidents, below their layers, and rendered.
+LABELLED = f"""() => {{ const map = {MAP}._fullLayout.map._subplot.map;
+    const ids = map.getStyle().layers.map(l => l.id);
+    const label = ids.indexOf('label-place'), incidents = ids.findIndex(id => id.includes('incidents-'));
+    return label >= 0 && label < incidents && map.queryRenderedFeatures({{layers: ['label-place']}}).length > 0; }}"""
+
 
 class OfflinePage:
     """A browser context that lets the page's own file load and aborts every other request,
@@ -107,6 +113,8 @@ def test_a_published_view_opens_offline_draws_its_incidents_and_a_click_opens_on
     session = offline(path)
     session.page.wait_for_function(f"() => ({DRAWN})() === {len(ids)}", timeout=TIMEOUT)
     assert session.page.locator("#table tbody tr").count() == len(ids)
+    # Place names follow the first draw, under the incidents, and are drawn.
+    session.page.wait_for_function(LABELLED, timeout=TIMEOUT)
     # An incident alone at its position opens straight from the map.
     alone = session.page.evaluate(
         """() => { const data = JSON.parse(document.getElementById('atlas-data').textContent);
