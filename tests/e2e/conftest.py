@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.browser import CHROMIUM_FLAGS, chromium_path, start_app, stop_app
+from tests.e2e.browser import CHROMIUM_FLAGS, TIMEOUT, chromium_path, start_app, stop_app
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
@@ -46,6 +46,9 @@ class Session:
         self.context = browser.new_context(viewport=viewport or {"width": 1500, "height": 1500})
         self.requests: list[str] = []
         self.context.on("request", lambda request: self.requests.append(request.url))
+        # Under CI's two parallel browser suites a first page load has taken over 30 s
+        # (Playwright's default): every navigation may take as long as the map tests allow.
+        self.context.set_default_navigation_timeout(3 * TIMEOUT)
         self.page = self.context.new_page()
         self.app_url = app_url
 

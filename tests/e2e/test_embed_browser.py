@@ -51,7 +51,7 @@ def test_an_embedded_view_keeps_its_keys_and_a_click_opens_an_incident(visitor, 
     session = visitor({"width": 1400, "height": 1500})
     host = tmp_path / "article.html"
     host.write_text(embedding_page(app_url, QUERY), encoding="utf-8")
-    session.page.goto(host.as_uri())
+    session.page.goto(host.as_uri(), wait_until="domcontentloaded", timeout=3 * TIMEOUT)  # the iframe loads below
     iframe = session.page.locator("#atlas")
     frame = iframe.element_handle(timeout=TIMEOUT).content_frame()
     assert frame is not None
