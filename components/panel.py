@@ -8,23 +8,12 @@ import streamlit as st
 
 from components import text
 from components.url_state import open_incident, show_series
-from incidents import safe_text
+from incidents import describe, safe_text
 from incidents.geo import Place, geodesic_km
 from incidents.labels import actor_label, label
 from incidents.model import Actor, Incident
 from incidents.releases import HistoryEntry
 from incidents.vocab import SERIES
-
-PRECISION_FORMAT = {"day": "%d %B %Y", "month": "%B %Y (day not reported)", "year": "%Y (month not reported)"}
-
-
-def describe_date(incident: Incident) -> str:
-    text = incident.date.strftime(PRECISION_FORMAT[str(incident.date_precision)])
-    if incident.end_date:
-        text += f" to {incident.end_date.strftime('%d %B %Y')}"
-    if incident.time_utc:
-        text += f", {incident.time_utc} UTC"
-    return text
 
 
 def describe_actor(actor: Actor) -> str:
@@ -38,34 +27,13 @@ def describe_actor(actor: Actor) -> str:
 
 
 def describe_location(incident: Incident, near: Place | None) -> str:
-    location = incident.location
-    text = f"{location.name} ({location.lat:.2f}, {location.lon:.2f})"
-    if location.radius_km:
-        text += f", public location uncertain to ±{location.radius_km:g} km"
-    if location.airspace:
-        airspace = label("airspace", location.airspace)
-        text += f"; {airspace}" + (f" of {actor_label(location.country)}" if location.country else "")
+    shown = describe.incident_location(incident)
     if near is not None:
         # cast: a catalogued record is located (lat/lon filled from the gazetteer or required).
+        location = incident.location
         distance = geodesic_km((near.lat, near.lon), cast(tuple[float, float], (location.lat, location.lon)))
-        text += f"; {distance:,.0f} km from {near.name}"
-    return text
-
-
-def describe_outcome(incident: Incident) -> str:
-    outcome = incident.outcome
-    facts = [
-        f"{name}: {value}"
-        for name, value in (
-            ("aircraft lost", outcome.aircraft_lost),
-            ("aircraft damaged", outcome.aircraft_damaged),
-            ("killed", outcome.killed),
-            ("injured", outcome.injured),
-        )
-        if value is not None
-    ]
-    text = "; ".join(facts) if facts else "not reported"
-    return text + (f". {outcome.note}" if outcome.note else "")
+        shown += f"; {distance:,.0f} km from {near.name}"
+    return shown
 
 
 def source_line(number: int, source) -> str:
@@ -129,7 +97,7 @@ def render_incident_panel(
               help="Close this incident (or Escape in the panel); focus returns to where it was.")  # fmt: skip
     text.markdown(
         "{} · **{}** · escalation risk: {} · verification: {}",
-        describe_date(incident),
+        describe.incident_date(incident),
         label("type", incident.type),
         label("escalation_risk", incident.escalation_risk),
         label("verification", incident.verification),
@@ -144,7 +112,7 @@ def render_incident_panel(
             text.markdown(f"**{heading}**")
             for actor in actors:
                 text.markdown("{}", text.Safe(describe_actor(actor)))
-    text.markdown("**Outcome:** {}", describe_outcome(incident))
+    text.markdown("**Outcome:** {}", describe.incident_outcome(incident))
     text.prose(incident.summary)
     if incident.claims:
         text.markdown("**Each side's account**")

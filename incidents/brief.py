@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from incidents import citation, extract
+from incidents import citation, describe, extract
 from incidents.labels import actor_label, label
 from incidents.model import Actor, Incident, Source
 from incidents.safe_text import html_text, web_url
@@ -49,22 +49,7 @@ def _actor(actor: Actor) -> str:
 
 
 def _location(incident: Incident) -> str:
-    where = incident.location
-    text = f"{where.name} ({where.lat:.4f}, {where.lon:.4f})" if where.lat is not None else str(where.name)
-    if where.radius_km:
-        text += f", public location uncertain to ±{where.radius_km:g} km"
-    return html_text(f"{text}; {label('region', where.region)}")
-
-
-def _outcome(incident: Incident) -> str:
-    outcome = incident.outcome
-    facts = [
-        f"{name}: {value}"
-        for name, value in (("aircraft lost", outcome.aircraft_lost), ("aircraft damaged", outcome.aircraft_damaged),
-                            ("killed", outcome.killed), ("injured", outcome.injured))
-        if value is not None
-    ]  # fmt: skip
-    return html_text(("; ".join(facts) or "not reported") + (f". {outcome.note}" if outcome.note else ""))
+    return html_text(f"{describe.incident_location(incident)}; {label('region', incident.location.region)}")
 
 
 def _date(incident: Incident) -> str:
@@ -110,7 +95,7 @@ def incident_brief(incident: Incident, version: str, link: str, today: date) -> 
         ("Location", _location(incident)),
         ("Initiator", "; ".join(_actor(actor) for actor in incident.initiators)),
         ("Target", "; ".join(_actor(actor) for actor in incident.targets)),
-        ("Outcome", _outcome(incident)),
+        ("Outcome", html_text(describe.incident_outcome(incident))),
     ]
     body = [
         f"<h1>{html_text(incident.title)}</h1>",

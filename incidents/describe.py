@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from incidents.geo import GROUP_DECIMALS
-from incidents.labels import label
+from incidents.labels import actor_label, label
+from incidents.model import Incident
 
 MOST_NAMED = 4  # categories named in a summary; the rest are counted as "others"
 
@@ -107,3 +108,46 @@ def status_line(shown: int, total: int, opened: str | None, notices: int) -> str
     if notices:
         line += f" {notices} notice{'' if notices == 1 else 's'} above the map."
     return line
+
+
+# --- one incident in words: the panel, the published page and the brief say it alike ---------
+
+PRECISION_FORMAT = {"day": "%d %B %Y", "month": "%B %Y (day not reported)", "year": "%Y (month not reported)"}
+
+
+def incident_date(incident: Incident) -> str:
+    """'14 March 2023, 07:03 UTC'; a month- or year-precision date says what is not known."""
+    shown = incident.date.strftime(PRECISION_FORMAT[str(incident.date_precision)])
+    if incident.end_date:
+        shown += f" to {incident.end_date.strftime('%d %B %Y')}"
+    if incident.time_utc:
+        shown += f", {incident.time_utc} UTC"
+    return shown
+
+
+def incident_location(incident: Incident) -> str:
+    """Place, position, how uncertain the public position is, and whose airspace (raw record
+    text: the caller escapes it for where it is shown)."""
+    location = incident.location
+    shown = str(location.name)
+    if location.lat is not None and location.lon is not None:
+        shown += f" ({location.lat:.2f}, {location.lon:.2f})"
+    if location.radius_km:
+        shown += f", public location uncertain to ±{location.radius_km:g} km"
+    if location.airspace:
+        shown += f"; {label('airspace', location.airspace)}"
+        shown += f" of {actor_label(location.country)}" if location.country else ""
+    return shown
+
+
+def incident_outcome(incident: Incident) -> str:
+    outcome = incident.outcome
+    counts = (
+        ("aircraft lost", outcome.aircraft_lost),
+        ("aircraft damaged", outcome.aircraft_damaged),
+        ("killed", outcome.killed),
+        ("injured", outcome.injured),
+    )
+    facts = [f"{name}: {value}" for name, value in counts if value is not None]
+    shown = "; ".join(facts) if facts else "not reported"
+    return shown + (f". {outcome.note}" if outcome.note else "")

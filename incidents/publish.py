@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from incidents import citation, palette, safe_text, view
+from incidents import citation, describe, palette, safe_text, view
 from incidents.catalog import Catalog
 from incidents.filters import COLOR_FIELDS
 from incidents.flat import TABLE_COLUMNS
@@ -41,7 +41,6 @@ PAGE_DIR = Path(__file__).parent / "page"
 # The partial bundle (scatter + MapLibre map) of `make plotly-map`, else plotly's full bundle.
 PLOTLY_MAP_BUNDLE = Path(__file__).resolve().parents[1] / "static" / "vendor" / "plotly-map.min.js"
 MIME = "text/html"
-PRECISION_FORMAT = {"day": "%d %B %Y", "month": "%B %Y (day not reported)", "year": "%Y (month not reported)"}
 _UNSAFE_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -73,42 +72,6 @@ def _text(value: object) -> str:
     return safe_text.clean(value)
 
 
-def describe_date(incident: Incident) -> str:
-    shown = incident.date.strftime(PRECISION_FORMAT[str(incident.date_precision)])
-    if incident.end_date:
-        shown += f" to {incident.end_date.strftime('%d %B %Y')}"
-    if incident.time_utc:
-        shown += f", {incident.time_utc} UTC"
-    return shown
-
-
-def _location(incident: Incident) -> str:
-    location = incident.location
-    shown = f"{_text(location.name)} ({location.lat:.2f}, {location.lon:.2f})"
-    if location.radius_km:
-        shown += f", public location uncertain to ±{location.radius_km:g} km"
-    if location.airspace:
-        shown += f"; {label('airspace', location.airspace)}"
-        shown += f" of {actor_label(location.country)}" if location.country else ""
-    return shown
-
-
-def _outcome(incident: Incident) -> str:
-    outcome = incident.outcome
-    facts = [
-        f"{name}: {value}"
-        for name, value in (
-            ("aircraft lost", outcome.aircraft_lost),
-            ("aircraft damaged", outcome.aircraft_damaged),
-            ("killed", outcome.killed),
-            ("injured", outcome.injured),
-        )
-        if value is not None
-    ]
-    shown = "; ".join(facts) if facts else "not reported"
-    return shown + (f". {_text(outcome.note)}" if outcome.note else "")
-
-
 def _actors(incident: Incident, role: str) -> str:
     parts = []
     for actor in incident.actors:
@@ -131,13 +94,13 @@ def details(incident: Incident) -> list[Any]:
     that ``safe_text.web_url`` accepted), in DETAIL_FIELDS order; facts in FACTS order, ""
     where not recorded. The script puts all of it on the page as text."""
     facts = [
-        describe_date(incident),
+        describe.incident_date(incident),
         label("type", incident.type),
-        _location(incident),
+        _text(describe.incident_location(incident)),
         label("region", incident.location.region),
         _actors(incident, "initiator"),
         _actors(incident, "target"),
-        _outcome(incident),
+        _text(describe.incident_outcome(incident)),
         label("escalation_risk", incident.escalation_risk) if incident.escalation_risk else "",
         label("verification", incident.verification),
     ]

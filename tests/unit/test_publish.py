@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from incidents import inline_basemap, publish, view
+from incidents import describe, inline_basemap, publish, view
 from incidents.catalog import load_catalog
 from tests import hostile
 from tests.unit.test_cli import run_cli
@@ -116,7 +116,7 @@ def test_every_incident_has_its_details_sources_accounts_citation_and_version(fi
     assert detail["summary"] == first.summary
     assert [source[2] for source in detail["sources"]] == [str(source.url) for source in first.sources]
     assert [claim[2] for claim in detail["claims"]] == [claim.statement for claim in first.claims]
-    assert dict(zip(data["facts"], detail["facts"], strict=True))["Date"] == publish.describe_date(first)
+    assert dict(zip(data["facts"], detail["facts"], strict=True))["Date"] == describe.incident_date(first)
     assert fixture_catalog.version in data["citation"]
     assert "@misc{" in data["bibtex"]
 
