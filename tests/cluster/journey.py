@@ -19,7 +19,7 @@ from playwright.async_api import BrowserContext, Page, expect
 
 from incidents.catalog import load_catalog
 from incidents.view import apply, parse_view
-from tests.e2e.browser import IDLE
+from tests.e2e.browser import FIND_TIMELINE_POINT, IDLE, PANEL_HEADING
 
 CATALOG = load_catalog()
 TOTAL = len(CATALOG.frame)
@@ -38,24 +38,6 @@ COUNT_RUNS = """() => {
     new MutationObserver((records) => {
         window.atlasRuns += records.filter(r => r.oldValue !== 'running').length;
     }).observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
-}"""
-
-FIND_TIMELINE_POINT = """(row) => {
-    const gd = [...document.querySelectorAll('.js-plotly-plot')]
-        .find(g => g._fullLayout && g._fullLayout.xaxis && g._fullLayout.xaxis.type === 'date'
-              && (g._fullData || []).some(t => t.mode === 'markers' && t.customdata));
-    if (!gd) return null;
-    gd.scrollIntoView({block: 'center'});
-    const { xaxis, yaxis, _size } = gd._fullLayout;
-    for (const [i, trace] of gd._fullData.entries()) {
-        const index = Array.from(trace.customdata || []).indexOf(row);
-        if (index >= 0 && trace.mode === 'markers') {
-            const point = gd.calcdata[i][index];
-            const box = gd.getBoundingClientRect();
-            return [box.x + _size.l + xaxis.c2p(point.x), box.y + _size.t + yaxis.c2p(point.y)];
-        }
-    }
-    return null;
 }"""
 
 
@@ -129,7 +111,7 @@ async def open_incident(page: Page) -> float:
     position = await handle.json_value()
     start = time.perf_counter()
     await page.mouse.click(*position)
-    await expect(page.locator("h3").first).to_have_text(TITLE, timeout=TIMEOUT)
+    await expect(page.locator(PANEL_HEADING)).to_have_text(TITLE, timeout=TIMEOUT)
     elapsed = time.perf_counter() - start
     await expect(page).to_have_url(re.compile(f"incident={INCIDENT}"), timeout=TIMEOUT)
     await wait_idle(page)
@@ -140,7 +122,7 @@ async def same_view(page: Page, query: str = FILTERED) -> None:
     """The view of the finished journey (or of ``query`` with the incident open): its count,
     its open incident, its link."""
     await expect(count_of(page)).to_have_text(count_text(query), timeout=TIMEOUT)
-    await expect(page.locator("h3").first).to_have_text(TITLE, timeout=TIMEOUT)
+    await expect(page.locator(PANEL_HEADING)).to_have_text(TITLE, timeout=TIMEOUT)
     link = {key: sorted(values) for key, values in parse_qs(urlsplit(page.url).query).items() if key != "v"}
     assert link == {key: sorted(values) for key, values in parse_qs(f"{query}&incident={INCIDENT}").items()}, page.url
 

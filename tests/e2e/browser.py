@@ -105,3 +105,26 @@ def wait_map_drawn(page: Page) -> int:
         return map.queryRenderedFeatures({{layers}}).length;
     }}"""
     return page.wait_for_function(script, timeout=TIMEOUT).json_value()
+
+
+# The open incident's title: level 2 under the page's title (issue 15's heading outline).
+PANEL_HEADING = ".st-key-incident-panel h2"
+
+# Where an incident (by catalog row) sits on the timeline, in page pixels, or null.
+FIND_TIMELINE_POINT = """(row) => {
+    const gd = [...document.querySelectorAll('.js-plotly-plot')]
+        .find(g => g._fullLayout && g._fullLayout.xaxis && g._fullLayout.xaxis.type === 'date'
+              && (g._fullData || []).some(t => t.mode === 'markers' && t.customdata));
+    if (!gd) return null;
+    gd.scrollIntoView({block: 'center'});
+    const { xaxis, yaxis, _size } = gd._fullLayout;
+    for (const [i, trace] of gd._fullData.entries()) {
+        const index = Array.from(trace.customdata || []).indexOf(row);
+        if (index >= 0 && trace.mode === 'markers') {
+            const point = gd.calcdata[i][index];
+            const box = gd.getBoundingClientRect();
+            return [box.x + _size.l + xaxis.c2p(point.x), box.y + _size.t + yaxis.c2p(point.y)];
+        }
+    }
+    return null;
+}"""

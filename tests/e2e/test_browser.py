@@ -12,11 +12,10 @@ from playwright.sync_api import Page, expect
 
 from incidents.catalog import load_catalog
 from incidents.view import apply, parse_view
-from tests.e2e.browser import FIND_MAP, TIMEOUT, wait_idle, wait_map_drawn
+from tests.e2e.browser import FIND_MAP, FIND_TIMELINE_POINT, PANEL_HEADING, TIMEOUT, wait_idle, wait_map_drawn
 
 pytestmark = pytest.mark.e2e
 BLACK_SEA = "2023-03-14-black-sea-su27-mq9-collision"
-PANEL_HEADING = ".st-key-incident-panel h2"  # the open incident's title, level 2 under the page's title
 CATALOG = load_catalog()
 
 
@@ -67,25 +66,7 @@ FIND_TIMELINE = """() => [...document.querySelectorAll('.js-plotly-plot')]
 
 def click_timeline_incident(page: Page, incident_id: str) -> None:
     page.wait_for_function(f"() => !!({FIND_TIMELINE})()", timeout=TIMEOUT)
-    position = page.evaluate(
-        "(row) => { const gd = ("
-        + FIND_TIMELINE
-        + ")();"
-        + """
-        gd.scrollIntoView({block: 'center'});
-        const { xaxis, yaxis, _size } = gd._fullLayout;
-        for (const [i, trace] of gd._fullData.entries()) {
-            const index = Array.from(trace.customdata || []).indexOf(row);
-            if (index >= 0 && trace.mode === 'markers') {
-                const point = gd.calcdata[i][index];
-                const box = gd.getBoundingClientRect();
-                return [box.x + _size.l + xaxis.c2p(point.x), box.y + _size.t + yaxis.c2p(point.y)];
-            }
-        }
-        return null;
-    }""",
-        row_of(incident_id),
-    )
+    position = page.evaluate(FIND_TIMELINE_POINT, row_of(incident_id))
     assert position, f"{incident_id} is not on the timeline"
     page.mouse.click(*position)
 

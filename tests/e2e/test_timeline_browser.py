@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from incidents import periods
 from tests.e2e.browser import TIMEOUT, wait_idle, wait_map_drawn
@@ -147,6 +148,26 @@ MARKERS = """() => { const gd = document.querySelector('.st-key-map .js-plotly-p
         .reduce((n, t) => n + (t.lat || []).length, 0); }"""
 
 
+def button_js(name: str) -> str:
+    # The label's own paragraph: a button's text also holds its icon's ligature ("pause").
+    return (f"[...document.querySelectorAll('button')]"
+            f".find(b => [...b.querySelectorAll('p')].some(p => p.innerText.trim() === '{name}'))")  # fmt: skip
+
+
+def press_pause(page) -> None:
+    """Each playback step redraws the controls; under CI's load Playwright's click kept finding
+    the button detached, so the page clicks it in one step of its own, once, then waits for
+    Play to come back (and tries again if that click was lost to a redraw)."""
+    for _ in range(3):
+        page.evaluate(f"() => {{ const pause = {button_js('Pause')}; if (pause) pause.click(); }}")
+        try:
+            page.wait_for_function(f"() => !!{button_js('Play')}", timeout=TIMEOUT / 3)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("Pause did not stop playback")
+
+
 def test_play_advances_the_map_month_by_month_and_pause_keeps_the_position(visitor):
     page = open_at(visitor, "from=2023-01-01&to=2023-12-31")
     whole_year = page.evaluate(MARKERS)
@@ -166,7 +187,7 @@ def test_play_advances_the_map_month_by_month_and_pause_keeps_the_position(visit
     assert len(bands) >= 3, f"the timeline's window moved month by month: {sorted(bands)}"
     assert all(count is not None and count < whole_year for count in counts), "the map shows one month at a time"
     assert page.evaluate("history.length") <= entries + 1, "no history entry per step"
-    page.get_by_role("button", name="Pause").click()
+    press_pause(page)
     page.wait_for_function("() => location.search.includes('at=2023-')", timeout=TIMEOUT)
     wait_idle(page)
     paused = query_of(page)["at"]
