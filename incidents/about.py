@@ -12,6 +12,7 @@ from datetime import date
 
 import pandas as pd
 
+from incidents.filters import has_any
 from incidents.model import Incident
 from incidents.vocab import BEHAVIOURS, COLLECTIONS, ESCALATION, TYPE_GROUPS, TYPES, VERIFICATION, vocabulary
 
@@ -101,7 +102,7 @@ def _as_date(value: object) -> date:
 def _members(frame: pd.DataFrame, code: str) -> pd.DataFrame:
     if "collections" not in frame:
         return frame.iloc[:0]
-    return frame[frame["collections"].str.contains(f"|{code}|", regex=False, na=False)]
+    return frame[has_any(frame["collections"].fillna(""), [code])]
 
 
 def coverage(frame: pd.DataFrame) -> tuple[Coverage, ...]:
