@@ -35,18 +35,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+LOGS = ROOT / "tmp" / "e2e-servers"
+
+
+def log_tail(log: Path, characters: int = 4000) -> str:
+    return log.read_text(errors="replace")[-characters:] if log.exists() else ""
+
+
+def wait_for_health(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
+            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{log_tail(log)}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310 - localhost
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not answer on {url} within {timeout}s")
+    raise TimeoutError(f"streamlit did not answer on {url} within {timeout}s:\n{log_tail(log)}")
 
 
 def start_app(env_extra: dict | None = None, script: str = "app.py") -> tuple[subprocess.Popen, str]:
@@ -57,9 +64,15 @@ def start_app(env_extra: dict | None = None, script: str = "app.py") -> tuple[su
     else:  # a benchmark's baseline page
         command = [sys.executable, "-m", "streamlit", "run", script]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's output goes to a file, never to a pipe: nobody reads a pipe while the tests
+    # run, and once its 64 KiB buffer is full the server blocks on its next log line and
+    # every later page load times out.
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f"{Path(script).stem}-{port}.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://localhost:{port}"
-    wait_for_health(url, process)
+    wait_for_health(url, process, log)
     return process, url
 
 
