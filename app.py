@@ -154,6 +154,7 @@ with views:
     window.render_window_controls(catalog.frame["date"], catalog.frame["end"], date.today())
     playback.render_controls(first, last, extra=window.render_shown_button)
 with panel:
+    mapview.render_shared_points(view.shared_points(frame))
     mapview.render_group_list(frame)
     if opened:
         with st.container(key="incident-panel"):  # the page script moves focus to its heading

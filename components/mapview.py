@@ -16,6 +16,7 @@ import streamlit as st
 from components import text
 from components.url_state import open_incident
 from incidents.geo import GROUP_DECIMALS, Bounds
+from incidents.view import SharedPoint
 
 GROUP_KEY = "_map_group"  # "@lat,lon" of the shared marker whose list is open
 
@@ -73,6 +74,32 @@ def members(frame: pd.DataFrame, key: str) -> pd.DataFrame:
         np.round(frame["lon"].to_numpy(), GROUP_DECIMALS) == lon
     )
     return frame.loc[at].sort_values(["date", "id"])
+
+
+SHARED_POINTS_KEY = "shared-point"
+
+
+def _open_chosen_point() -> None:
+    chosen = st.session_state.get(SHARED_POINTS_KEY)
+    if chosen:
+        open_group(chosen)
+
+
+def render_shared_points(points: list[SharedPoint]) -> None:
+    """The keyboard's way to a shared marker's list: choose the point, and its list opens
+    below as buttons, as a click on the marker would open it."""
+    if not points:
+        return
+    labels = {point.key: f"{point.place or point.key} · {point.count} incidents" for point in points}
+    st.selectbox(
+        "Incidents sharing one point on the map",
+        options=list(labels),
+        format_func=lambda key: text.option_label(labels[key]),
+        index=None,
+        placeholder=f"{len(points)} points with several incidents: choose one to list them",
+        key=SHARED_POINTS_KEY,
+        on_change=_open_chosen_point,
+    )
 
 
 def render_group_list(frame: pd.DataFrame) -> None:

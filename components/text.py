@@ -42,6 +42,12 @@ def button_label(value: object, limit: int = 120) -> str:
     return safe_text.markdown(value, limit)
 
 
+def option_label(value: object, limit: int = 100) -> str:
+    """An option of a select box: shown as plain text (never Markdown), so record text only
+    needs its control and direction characters removed, and a bound."""
+    return safe_text.clean(value, limit)
+
+
 def joined(values: list, separator: str = "\n") -> Safe:
     """Values (escaped unless already ``Safe``) joined into one Markdown block, e.g. a list."""
     return Safe(separator.join(fill("{}", value) for value in values))

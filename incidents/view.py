@@ -36,7 +36,16 @@ from incidents.filters import (
     effective_radius,
     search_words,
 )
-from incidents.geo import Bounds, Gazetteer, Place, bounds_of, circle_bounds, resolve_place
+from incidents.geo import (
+    GROUP_DECIMALS,
+    Bounds,
+    Gazetteer,
+    Place,
+    bounds_of,
+    circle_bounds,
+    group_points,
+    resolve_place,
+)
 from incidents.layers import Layer
 from incidents.model import Incident
 
@@ -369,3 +378,32 @@ def row_of(frame: pd.DataFrame, incident_id: str | None) -> int | None:
         return None
     positions = np.flatnonzero(frame["id"].to_numpy() == incident_id)
     return int(positions[0]) if len(positions) else None
+
+
+@dataclass(frozen=True)
+class SharedPoint:
+    """A map position several incidents of the view share (one marker with a count)."""
+
+    key: str  # the marker's key, "@lat,lon" rounded to GROUP_DECIMALS
+    place: str
+    count: int
+
+
+def shared_points(frame: pd.DataFrame, limit: int = 200) -> list[SharedPoint]:
+    """The positions shared by two or more incidents, largest first: the keyboard's way to the
+    lists a click on a shared marker opens."""
+    if frame.empty:
+        return []
+    groups = group_points(frame["lat"].to_numpy(), frame["lon"].to_numpy())
+    shared = np.flatnonzero(groups.sizes >= 2)
+    order = shared[np.argsort(-groups.sizes[shared], kind="stable")][:limit]
+    first_row = pd.Series(np.arange(len(frame))).groupby(groups.group).first()
+    places = frame["location_name"].fillna("").astype(str).to_numpy()
+    return [
+        SharedPoint(
+            f"@{groups.lats[g]:.{GROUP_DECIMALS}f},{groups.lons[g]:.{GROUP_DECIMALS}f}",
+            places[first_row[g]],
+            int(groups.sizes[g]),
+        )
+        for g in order
+    ]

@@ -247,3 +247,17 @@ def test_an_unknown_engine_is_named_on_the_page(fixture_app, monkeypatch):
     monkeypatch.setenv("INCIDENTS_ENGINE", "oracle")
     app = fixture_app()
     assert any("is not one of duckdb, pandas, spark" in shown(error.value) for error in app.error)
+
+
+def test_the_points_shared_by_several_incidents_open_their_list_from_a_select_box(shipped_app):
+    # The keyboard's way to a shared marker's list (issue 15): Syria, July 2023 has 5 at one point.
+    app = shipped_app({"series": "syria-2023-07-mq9-harassment"})
+    chooser = app.selectbox(key="shared-point")
+    assert chooser.value is None
+    first = chooser.options[0]
+    assert "5 incidents" in first
+    chooser.select_index(0).run()
+    listed = [b.label for b in app.button if b.key and b.key.startswith("group-") and b.key != "group-close"]
+    assert len(listed) == 5
+    app.button(key=next(b.key for b in app.button if b.key and b.key.startswith("group-2"))).click().run()
+    assert app.query_params.get("incident")

@@ -244,3 +244,19 @@ def test_retired_codes_point_at_current_codes_and_are_never_reused(name):
     for old, entry in recoded(name).items():
         assert old not in vocabulary(name), f"{old} is retired but still a code"
         assert entry["now"] in vocabulary(name), f"{old} -> {entry['now']}, which is not a code"
+
+
+def test_shared_points_are_positions_of_two_or_more_incidents_largest_first():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "lat": [35.0, 35.001, 35.0, 40.0, 41.0, 41.0],
+            "lon": [36.5, 36.5, 36.5, 30.0, 20.0, 20.0],
+            "location_name": ["Syria A", "Syria B", "Syria C", "Alone", "Aegean", None],
+        }
+    )
+    points = view.shared_points(frame)
+    expected = [("@35.00,36.50", "Syria A", 3), ("@41.00,20.00", "Aegean", 2)]
+    assert [(p.key, p.place, p.count) for p in points] == expected
+    assert view.shared_points(frame.iloc[:0]) == []
