@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import partial
+from typing import Final
 
 import streamlit as st
 
@@ -12,6 +13,12 @@ from components import text
 from incidents import brief, citation, export, publish
 from incidents.model import Incident
 from incidents.view import ViewState
+
+# A deferred download is built by a callable the run registers under a new id each run. By
+# default a click also reruns the page, and a rerun that ends before the browser asks for the
+# file drops the old id: the download never came (seen in the phone journey). Nothing on the
+# page changes on a download, so it does not rerun.
+DOWNLOAD_WITHOUT_RERUN: Final = "ignore"
 
 BUTTONS = {"csv": "CSV", "geojson": "GeoJSON", "json": "JSON", "zip": "Data package"}
 
@@ -35,6 +42,7 @@ def render_exports(
                 mime=mime,
                 key=f"{key}-{fmt}",
                 icon=":material/download:",
+                on_click=DOWNLOAD_WITHOUT_RERUN,
             )
     text.caption(
         "{} incidents, dataset version {}; CSV lists each source with its URL; the data package is the CSV "
@@ -54,6 +62,7 @@ def render_web_page(build: Callable[[], str], file_name: str, *, key: str) -> No
         mime=publish.MIME,
         key=key,
         icon=":material/public:",
+        on_click=DOWNLOAD_WITHOUT_RERUN,
         help="One HTML file that opens offline, e.g. to put in an article: map, timeline, table, "
         "every incident's sources and accounts, the citation and the dataset version.",
     )
@@ -74,6 +83,7 @@ def render_incident_citation(incident: Incident, version: str, link: str, today:
         mime="text/html",
         key="incident-brief",
         icon=":material/description:",
+        on_click=DOWNLOAD_WITHOUT_RERUN,
         help="One HTML file: the record, each side's account, the sources with their URLs and the citation.",
     )
     with st.expander("Cite this incident"):

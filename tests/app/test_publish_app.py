@@ -31,3 +31,15 @@ def test_download_as_web_page_builds_the_page_of_the_view_and_names_it_after_the
     catalog = load_catalog()
     assert data["rows"]["id"] == apply(catalog.frame, parse_view("region=black-sea").state)["id"].tolist()
     assert "region=black-sea" in data["citation"]
+
+
+def test_every_download_is_built_on_click_without_rerunning_the_page(shipped_app):
+    # A click that also reran the page could drop the deferred file before the browser asked
+    # for it (the phone journey's brief download never came in two of four runs).
+    app = shipped_app({"incident": "2023-03-14-black-sea-su27-mq9-collision"})
+    buttons = app.get("download_button")
+    labels = {button.proto.label for button in buttons}
+    assert {"CSV", "GeoJSON", "JSON", "Data package", "Download as web page", "Download incident brief"} <= labels
+    for button in buttons:
+        assert button.proto.deferred_file_id, button.proto.label
+        assert button.proto.ignore_rerun, button.proto.label
