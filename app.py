@@ -231,4 +231,5 @@ text.page_support(
     describe.status_line(len(frame), len(catalog.frame), opened.title if opened else None,
                          len(link_notices) + missing),
     opened.id if opened else None,
+    mapview.open_group_key(),
 )  # fmt: skip

@@ -63,6 +63,11 @@ def open_group(key: str) -> None:
     st.session_state[GROUP_KEY] = key
 
 
+def open_group_key() -> str | None:
+    """The position of the shared marker whose list is open, if any."""
+    return st.session_state.get(GROUP_KEY)
+
+
 def _close_group() -> None:
     st.session_state.pop(GROUP_KEY, None)
 
@@ -112,7 +117,7 @@ def render_group_list(frame: pd.DataFrame) -> None:
     if found.empty:
         _close_group()
         return
-    with st.container(border=True):
+    with st.container(border=True, key="shared-point-list"):  # the page script focuses its first button
         text.markdown("**{} incidents at this point** (the same published position)", len(found))
         for row in found.itertuples():
             st.button(

@@ -150,16 +150,18 @@ def quoted_value(key: str, value: str) -> Safe:
 PAGE_SUPPORT = Path(__file__).with_name("page_support")
 
 
-def page_support(status: str, incident_id: str | None) -> None:
+def page_support(status: str, incident_id: str | None, group: str | None = None) -> None:
     """The page's accessibility, phone and print support (components/page_support/: a style
     sheet and a script written here, holding no record text) and the state the script follows:
-    the status line a screen reader announces and the open incident, both escaped into
-    attributes that the script reads as text. The only element allowed to run a script."""
+    the status line a screen reader announces, the open incident and the open shared point's
+    list, all escaped into attributes that the script reads as text. The only element allowed
+    to run a script."""
     style = (PAGE_SUPPORT / "page.css").read_text(encoding="utf-8")
     script = (PAGE_SUPPORT / "page.js").read_text(encoding="utf-8")
     state = (
         f'<div id="atlas-page-state" hidden data-status="{safe_text.html_text(status)}" '
-        f'data-incident="{safe_text.html_text(incident_id or "")}"></div>'
+        f'data-incident="{safe_text.html_text(incident_id or "")}" '
+        f'data-group="{safe_text.html_text(group or "")}"></div>'
     )
     # The script puts the style sheet in the document's head: Streamlit's sanitiser drops a
     # <style> beside other HTML, and a style-only element did not reach the page.

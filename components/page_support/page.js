@@ -4,8 +4,9 @@
 (function () {
   const state = document.getElementById("atlas-page-state");
   if (!state) return;
-  const atlas = window.atlasPage || (window.atlasPage = { opened: "", returnTo: null, status: "", installed: false });
+  const atlas = window.atlasPage || (window.atlasPage = { opened: "", group: "", returnTo: null, status: "", installed: false });
   const PANEL = ".st-key-incident-panel";
+  const GROUP_LIST = ".st-key-shared-point-list";
   const TABLE = ".st-key-results [data-testid='stDataFrame']";
 
   function focusWhenReady(find, tries) {
@@ -93,6 +94,19 @@
     atlas.opened = opened;
   }
 
+  // A shared point's list (opened from the map or from the select box of shared points):
+  // focus goes to its first incident, so a keyboard user lands on what they asked for.
+  function followGroup(group, incidentChanged) {
+    if (group && group !== atlas.group && !incidentChanged) {
+      focusWhenReady(() => document.querySelector(`${GROUP_LIST} button`), 30);
+    } else if (!group && atlas.group) {
+      // "Close the list" is gone with the list: focus goes back to the select box of points.
+      const lost = !document.activeElement || document.activeElement === document.body;
+      if (lost) focusWhenReady(() => document.querySelector(".st-key-shared-point input"), 30);
+    }
+    atlas.group = group;
+  }
+
   if (!document.getElementById("atlas-style")) {
     const sheet = document.createElement("style");
     sheet.id = "atlas-style";
@@ -102,5 +116,7 @@
   if (!atlas.installed) { install(); atlas.installed = true; }
   nameSections();
   announce(state.dataset.status || "");
-  followIncident(state.dataset.incident || "");
+  const incident = state.dataset.incident || "";
+  followGroup(state.dataset.group || "", incident !== atlas.opened);
+  followIncident(incident);
 })();

@@ -187,6 +187,46 @@ def test_keyboard_journey_skip_link_enter_on_a_row_focus_and_escape(visitor, app
     expect(page.get_by_text("Click an incident on the map")).to_be_visible(timeout=TIMEOUT)
 
 
+def test_keyboard_opens_every_incident_at_a_shared_map_point(visitor, app_url):
+    # Syria, July 2023: five incidents share one published point, one marker on the map. The
+    # select box of shared points opens the marker's list by keyboard alone.
+    page = visitor().page
+    open_page(page, f"{app_url}/?{SYRIA_JULY_2023}")
+    shown = apply(CATALOG.frame, parse_view(SYRIA_JULY_2023).state)
+    chooser = page.get_by_label("Incidents sharing one point on the map")
+    chooser.focus()
+    page.keyboard.press("ArrowDown")  # opens the list of points
+    option = page.get_by_role("option").first
+    expect(option).to_contain_text("5 incidents", timeout=TIMEOUT)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    listed = page.locator(".st-key-shared-point-list [class*='st-key-group-']:not(.st-key-group-close)")
+    expect(listed).to_have_count(5, timeout=TIMEOUT)
+    # Focus lands on the list's first incident (the page script), as on opening an incident.
+    expect(listed.first.get_by_role("button")).to_be_focused(timeout=TIMEOUT)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"incident="), timeout=TIMEOUT)
+    opened = re.search(r"incident=([^&]+)", page.url).group(1)
+    assert opened in set(shown["id"])
+    page.wait_for_function("() => document.activeElement.tagName === 'H2'", timeout=TIMEOUT)
+    assert active(page) == {"tag": "H2", "text": CATALOG.records[opened].title, "table": False, "panel": True}
+
+    # Escape closes the incident and focus returns to the list's button it came from.
+    page.keyboard.press("Escape")
+    expect(page).not_to_have_url(re.compile(r"incident="), timeout=TIMEOUT)
+    expect(page.locator(f".st-key-group-{opened} button")).to_be_focused(timeout=TIMEOUT)
+    # Closing the list returns focus to the select box of shared points.
+    close = page.locator(".st-key-group-close button")
+    for _ in range(8):  # past the list's other incidents
+        page.keyboard.press("Tab")
+        if close.evaluate("button => button === document.activeElement"):
+            break
+    expect(close).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(listed).to_have_count(0, timeout=TIMEOUT)
+    expect(chooser).to_be_focused(timeout=TIMEOUT)
+
+
 def boxes(page: Page, selector: str) -> list[dict]:
     return page.evaluate(
         """(selector) => [...document.querySelectorAll(selector)]
