@@ -36,10 +36,11 @@ export default function ({ data }) {
     const gd = document.querySelector(".st-key-map .js-plotly-plot");
     const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
       && gd._fullLayout.map._subplot.map;
-    if (Date.now() - started > 15000) return;
+    if (Date.now() - started > 15000) { if (gd) gd.dataset.atlasSettled = data.key; return; }
     if (!map || !map.loaded()) { setTimeout(fit, 100); return; }
     const done = gd.dataset.atlasFitted === data.key;
-    if (done && (fits(map) || gd.dataset.atlasChecks === "0")) return;
+    // Settled: the view is the reader's now (the browser tests wait for it before a click).
+    if (done && (fits(map) || gd.dataset.atlasChecks === "0")) { gd.dataset.atlasSettled = data.key; return; }
     if (!done) gd.dataset.atlasChecks = "5";
     gd.dataset.atlasFitted = data.key;
     gd.dataset.atlasChecks = String(Number(gd.dataset.atlasChecks) - 1);

@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Frame, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_FLAGS = [
@@ -118,6 +118,19 @@ def wait_map_drawn(page: Page) -> int:
         return map.queryRenderedFeatures({{layers}}).length;
     }}"""
     return page.wait_for_function(script, timeout=TIMEOUT).json_value()
+
+
+# The page fits the map to the view after MapLibre loads and checks the fit again every
+# 400 ms (components/mapview.py); a click aimed before then can land where the point was.
+MAP_SETTLED = f"""() => {{
+    const gd = ({FIND_MAP})();
+    if (!gd || !gd.dataset.atlasFitted) return false;
+    return gd.dataset.atlasSettled === gd.dataset.atlasFitted && !gd._fullLayout.map._subplot.map.isMoving();
+}}"""
+
+
+def wait_map_settled(page: Page | Frame) -> None:
+    page.wait_for_function(MAP_SETTLED, timeout=TIMEOUT)
 
 
 # The open incident's title: level 2 under the page's title (issue 15's heading outline).

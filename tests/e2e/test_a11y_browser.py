@@ -166,7 +166,9 @@ def test_keyboard_journey_skip_link_enter_on_a_row_focus_and_escape(visitor, app
     page.wait_for_function("() => document.activeElement.tagName === 'H2'", timeout=TIMEOUT)
     assert active(page)["text"] == "Incidents"
 
-    # Past the table's own toolbar buttons, Tab reaches the grid's cells.
+    # Past the table's own toolbar buttons, Tab reaches the grid's cells (once the grid is
+    # drawn: under CI's load it can come after the heading).
+    page.wait_for_selector(".st-key-results [data-testid=stDataFrame] canvas", timeout=TIMEOUT)
     for _ in range(8):
         page.keyboard.press("Tab")
         if active(page)["table"] and active(page)["tag"] != "BUTTON":

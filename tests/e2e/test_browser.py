@@ -12,7 +12,15 @@ from playwright.sync_api import Page, expect
 
 from incidents.catalog import load_catalog
 from incidents.view import apply, parse_view
-from tests.e2e.browser import FIND_MAP, FIND_TIMELINE_POINT, PANEL_HEADING, TIMEOUT, wait_idle, wait_map_drawn
+from tests.e2e.browser import (
+    FIND_MAP,
+    FIND_TIMELINE_POINT,
+    PANEL_HEADING,
+    TIMEOUT,
+    wait_idle,
+    wait_map_drawn,
+    wait_map_settled,
+)
 
 pytestmark = pytest.mark.e2e
 BLACK_SEA = "2023-03-14-black-sea-su27-mq9-collision"
@@ -38,6 +46,7 @@ def row_of(incident_id: str) -> int:
 
 def click_map_incident(page: Page, incident_id: str) -> None:
     wait_map_drawn(page)
+    wait_map_settled(page)
     position = page.evaluate(
         f"""(row) => {{
         const gd = ({FIND_MAP})();

@@ -11,7 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from incidents.catalog import load_catalog
 from incidents.view import apply, parse_view
-from tests.e2e.browser import FIND_MAP, TIMEOUT, wait_idle, wait_map_drawn
+from tests.e2e.browser import FIND_MAP, TIMEOUT, wait_idle, wait_map_drawn, wait_map_settled
 
 pytestmark = pytest.mark.e2e
 CATALOG = load_catalog()
@@ -28,6 +28,7 @@ def embedding_page(app_url: str, query: str) -> str:
 
 
 def click_row_on_map(frame: Frame, offset: dict, row: int) -> None:
+    wait_map_settled(frame)
     position = frame.evaluate(
         f"""(row) => {{ const gd = ({FIND_MAP})(); gd.scrollIntoView({{block: 'center'}});
         const map = gd._fullLayout.map._subplot.map;

@@ -9,7 +9,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from incidents.catalog import load_catalog
 from incidents.view import apply, parse_view
-from tests.e2e.browser import TIMEOUT, wait_idle, wait_map_drawn
+from tests.e2e.browser import TIMEOUT, wait_idle, wait_map_drawn, wait_map_settled
 
 pytestmark = pytest.mark.e2e
 CATALOG = load_catalog()
@@ -55,6 +55,7 @@ def markers(page: Page) -> dict:
 
 
 def click_customdata(page: Page, value) -> None:
+    wait_map_settled(page)
     position = page.evaluate(
         f"""(value) => {{ const gd = {GD}; gd.scrollIntoView({{block: 'center'}});
         const map = gd._fullLayout.map._subplot.map;
