@@ -3,8 +3,9 @@
 ``compile_parquet`` reads the export-format file one batch of rows at a time, validates each
 with the same vectorised checks as a whole file (``tabular.validate_table``, one tally across
 batches, so problems still read "N rows ..., e.g. row R (id: value)"), turns the valid rows
-into catalog rows (``flat.catalog_frame``) and appends them to a catalog Parquet file. Memory
-holds one batch, never the file. Ids repeated across batches are found afterwards by one
+into catalog rows (``flat.catalog_frame``) and appends them to a catalog Parquet file, which
+is then rewritten in date order (DuckDB's out-of-core sort). Memory holds one batch, never the
+file. Ids repeated across batches are found afterwards by one
 query and left out, as a whole file's checks would. The result is cached beside the system's
 temporary files under the source's signature (path, size, mtime), so a later cold open only
 opens it. ``open_flat_row`` reads the one row of the source a reader opens.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,9 +59,14 @@ def cache_dir() -> Path:
     return Path(os.environ.get(CACHE_ENV) or Path(tempfile.gettempdir()) / "atlas-compiled")
 
 
+# Bumped when the compiled file's layout changes, so an older cached file is rebuilt
+# (2: rows in date order).
+LAYOUT = 2
+
+
 def _cache_key(source: Path) -> str:
     stat = source.stat()
-    signature = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{max_rows()}"
+    signature = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{max_rows()}|{LAYOUT}"
     return hashlib.sha256(signature.encode()).hexdigest()[:16]
 
 
@@ -104,7 +111,7 @@ def compile_parquet(source: Path, target: Path, shown: str) -> Compiled:
     repeated = _repeated_ids(partial, tally)
     if repeated:
         written -= _drop_rows(partial, repeated)
-    partial.replace(target)
+    _in_date_order(partial, target)
     problems = sorted(problems + tally.problems(shown))
     return Compiled(target, written, problems, file_version(source, written))
 
@@ -144,6 +151,28 @@ def _drop_rows(path: Path, rows: list[int]) -> int:
     )
     kept.replace(path)
     return len(rows)
+
+
+def _in_date_order(partial: Path, target: Path) -> None:
+    """Write the catalog ordered by date (and id), in bounded memory (DuckDB sorts out of core
+    within its memory limit). Each Parquet row group then covers a span of dates, so a query
+    for the newest rows (the drawn sample, the table) skips every older group; batches alone
+    were ordered only within themselves."""
+    import duckdb
+
+    from incidents.engine import duckdb_memory_limit
+
+    spill = target.with_suffix(".sorting")
+    connection = duckdb.connect(config={"memory_limit": duckdb_memory_limit(), "temp_directory": str(spill)})
+    try:
+        connection.execute(
+            "COPY (SELECT * FROM read_parquet(?) ORDER BY date, id) TO ? (FORMAT parquet)",
+            [str(partial), str(target)],
+        )
+    finally:
+        connection.close()
+        partial.unlink(missing_ok=True)
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def open_flat_row(source: Path, incident_id: str) -> dict[str, Any] | None:

@@ -19,7 +19,9 @@ import functools
 import operator
 import os
 import tempfile
+import threading
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,6 +190,8 @@ class QueryEngine(Engine):
         self.backend = backend
         self.table = table
         self.gazetteer = gazetteer
+        self._month_totals: OrderedDict[ViewState, pd.Series] = OrderedDict()
+        self._month_lock = threading.Lock()
 
     # --- the filter -------------------------------------------------------------------------
 
@@ -217,7 +221,27 @@ class QueryEngine(Engine):
         return np.sort(found["row"].to_numpy(dtype=np.int64))
 
     def count(self, state: ViewState) -> int:
-        return int(self._run(self.kept(state).count()))
+        # From the view's months, which the sample needs too: one scan serves both.
+        return int(self.month_totals(state).sum())
+
+    def month_totals(self, state: ViewState) -> pd.Series:
+        """Incidents of the view per month (first day of the month, ascending), remembered
+        for the last MONTH_TOTALS_KEPT views: a rerun asks the count and the sample of one view."""
+        with self._month_lock:
+            if state in self._month_totals:
+                self._month_totals.move_to_end(state)
+                return self._month_totals[state]
+        kept = self.kept(state)
+        found = self._run(kept.group_by(kept["date"].truncate("M").name("month")).aggregate(n=kept.count()))
+        totals: pd.Series = found.dropna(subset=["month"]).set_index("month")["n"].astype(np.int64).sort_index()
+        self._remember_totals(state, totals)
+        return totals
+
+    def _remember_totals(self, state: ViewState, totals: pd.Series) -> None:
+        with self._month_lock:
+            self._month_totals[state] = totals
+            while len(self._month_totals) > MONTH_TOTALS_KEPT:
+                self._month_totals.popitem(last=False)
 
     def ids(self, state: ViewState) -> list[str]:
         return sorted(self._run(self.kept(state).select("id"))["id"].astype(str))
@@ -226,7 +250,11 @@ class QueryEngine(Engine):
         kept = self.kept(state)
         month = kept["date"].truncate("M").name("month")
         counts = self._run(kept.group_by([month, kept[column].name("value")]).aggregate(count=kept.count()))
-        return _monthly_frame(counts[["month", "value", "count"]], "value")
+        found = _monthly_frame(counts[["month", "value", "count"]], "value")
+        # The chart's months summed are the view's months: the count and the sample need no scan.
+        totals = found.groupby("month")["count"].sum().astype(np.int64).sort_index()
+        self._remember_totals(state, totals)
+        return found
 
     def bins(self, state: ViewState, cell_deg: float) -> Bins:
         kept = self.kept(state)
@@ -239,15 +267,16 @@ class QueryEngine(Engine):
         return _bins(found["lat"], found["lon"], found["n"])
 
     def sample(self, state: ViewState, limit: int, columns: Sequence[str] = SHOWN_COLUMNS) -> pd.DataFrame:
-        # Two steps: the date of the limit-th newest row (ordering timestamps alone is cheap),
-        # then the rows from that date on, ordered by date and id (few; strings are read only
-        # for them). One ordered query over every shown column read them all.
+        # The view's months (shared with the count) tell from which month on the newest
+        # ``limit`` rows lie; only rows from then on are ordered and read. A compiled catalog
+        # is stored in date order, so DuckDB skips every older row group. One ordered query
+        # over the whole view read every shown column of every row.
         kept = self.kept(state)
-        dates = self._run(kept.select("date").order_by(kept["date"].desc()).limit(limit))["date"]
         present = [c for c in columns if c in self.table.columns]
-        if len(dates) == 0:
+        since = _month_of_newest(self.month_totals(state), limit)
+        if since is None:
             return cast(pd.DataFrame, self._run(self.table.select(present).limit(0)))
-        recent = kept.filter(kept["date"] >= pd.Timestamp(dates.min()).to_pydatetime())
+        recent = kept.filter(kept["date"] >= since.to_pydatetime())
         found = self._run(recent.order_by([recent["date"].desc(), recent["id"].desc()]).limit(limit).select(present))
         return cast(pd.DataFrame, found).reset_index(drop=True)
 
@@ -270,6 +299,21 @@ class QueryEngine(Engine):
             found = self._run(part.group_by(part[column].name("value")).aggregate(n=part.count()))
             counts.append(found)
         return _comparison_frame(counts, column)
+
+
+# Views whose month totals a query engine remembers (a few sessions' current views).
+MONTH_TOTALS_KEPT = 64
+
+
+def _month_of_newest(totals: pd.Series, limit: int) -> pd.Timestamp | None:
+    """The first day of the month from which on the view's newest ``limit`` rows lie (the
+    oldest month when the view has fewer); None for an empty view or limit."""
+    if limit <= 0 or totals.empty or totals.sum() == 0:
+        return None
+    newest_first = totals[totals > 0].iloc[::-1]
+    reached = np.flatnonzero(newest_first.cumsum().to_numpy() >= limit)
+    month = newest_first.index[reached[0]] if len(reached) else newest_first.index[-1]
+    return pd.Timestamp(month)
 
 
 def _window_predicate(table: Any, window: periods.Window) -> Any:
@@ -305,12 +349,17 @@ DUCKDB_MEMORY_ENV = "INCIDENTS_DUCKDB_MEMORY"
 DEFAULT_DUCKDB_MEMORY = "1GB"
 
 
+def duckdb_memory_limit() -> str:
+    """``$INCIDENTS_DUCKDB_MEMORY``, default 1GB: DuckDB's own default is 80% of the machine,
+    which it fills with cached Parquet pages."""
+    return os.environ.get(DUCKDB_MEMORY_ENV) or DEFAULT_DUCKDB_MEMORY
+
+
 def duckdb_backend() -> Any:
-    """DuckDB in this process, its memory bounded (``$INCIDENTS_DUCKDB_MEMORY``, default 1GB;
-    DuckDB's own default is 80% of the machine, which it fills with cached Parquet pages)."""
+    """DuckDB in this process, its memory bounded (``duckdb_memory_limit``)."""
     import ibis
 
-    return ibis.duckdb.connect(memory_limit=os.environ.get(DUCKDB_MEMORY_ENV) or DEFAULT_DUCKDB_MEMORY)
+    return ibis.duckdb.connect(memory_limit=duckdb_memory_limit())
 
 
 def spark_backend(master: str | None = None) -> Any:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from incidents import engine, periods
 from incidents.filters import PARAMS
-from incidents.view import ViewState, parse_view
+from incidents.view import ViewState, mask, parse_view
 from tests.engine_parity import HOSTILE_TEXT, brute_force_ids, views
 from tests.unit.test_view import FILTER_CASES
 
@@ -98,6 +98,34 @@ def test_the_sample_is_the_newest_rows_and_at_most_the_limit(curated):
     assert len(sample) == 10
     assert sample["date"].is_monotonic_decreasing
     assert sample["date"].iloc[-1] >= frame["date"].sort_values().iloc[-10]
+
+
+@pytest.mark.parametrize("limit", [1, 7, 30, 10_000])
+@pytest.mark.parametrize("query", ["", "region=syria", "type=shootdown&from=2020-01-01", "region=nowhere-at-all"])
+def test_the_sample_is_the_brute_force_newest_rows_for_any_limit(curated, query, limit):
+    frame, _in_memory, duckdb = curated
+    state = parse_view(query).state
+    kept = frame.loc[mask(frame, state)].sort_values(["date", "id"], ascending=False)
+    assert duckdb.sample(state, limit)["id"].tolist() == kept["id"].head(limit).tolist()
+    assert duckdb.count(state) == len(kept)
+
+
+def test_the_count_and_the_sample_of_one_view_share_one_scan_of_its_months(curated, monkeypatch):
+    _frame, _in_memory, duckdb = curated
+    state = parse_view("region=black-sea&from=2019-01-01").state
+    queries: list[object] = []
+    run = duckdb._run
+    monkeypatch.setattr(duckdb, "_run", lambda expression: queries.append(expression) or run(expression))
+    duckdb.count(state)
+    duckdb.sample(state, 5)
+    duckdb.count(state)
+    assert len(queries) == 2  # the months, then the newest rows
+    # The monthly chart's scan gives the months of another view as well.
+    other = parse_view("region=syria").state
+    monthly = duckdb.monthly(other, "type")
+    assert duckdb.count(other) == monthly["count"].sum()
+    duckdb.sample(other, 5)
+    assert len(queries) == 4  # its monthly chart, then its newest rows
 
 
 TEXT_KEYS = [param.key for param in PARAMS if param.filters] + ["incident", "layer", "color", "v", "at", "compare"]
