@@ -108,6 +108,13 @@ def render_shared_points(points: list[SharedPoint]) -> None:
     )
 
 
+def _close_list() -> None:
+    """The list's Close button: the select box of points is emptied too, so choosing the same
+    point again opens its list again (an unchanged choice would not)."""
+    _close_group()
+    st.session_state.pop(SHARED_POINTS_KEY, None)
+
+
 def render_group_list(frame: pd.DataFrame) -> None:
     """The list a shared marker opens: every incident at that point, each a button (so a
     keyboard reaches them too)."""
@@ -128,4 +135,4 @@ def render_group_list(frame: pd.DataFrame) -> None:
                 args=(row.id,),
                 type="tertiary",
             )
-        st.button("Close the list", key="group-close", on_click=_close_group, icon=":material/close:")
+        st.button("Close the list", key="group-close", on_click=_close_list, icon=":material/close:")

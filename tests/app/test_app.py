@@ -261,3 +261,13 @@ def test_the_points_shared_by_several_incidents_open_their_list_from_a_select_bo
     assert len(listed) == 5
     app.button(key=next(b.key for b in app.button if b.key and b.key.startswith("group-2"))).click().run()
     assert app.query_params.get("incident")
+
+
+def test_a_closed_shared_point_list_opens_again_from_the_same_choice(shipped_app):
+    app = shipped_app({"series": "syria-2023-07-mq9-harassment"})
+    app.selectbox(key="shared-point").select_index(0).run()
+    app.button(key="group-close").click().run()
+    assert not [b for b in app.button if b.key and b.key.startswith("group-")]
+    assert app.selectbox(key="shared-point").value is None
+    app.selectbox(key="shared-point").select_index(0).run()
+    assert len([b for b in app.button if b.key and b.key.startswith("group-2")]) == 5
