@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,9 @@ async def one_page(url: str) -> None:
 @pytest.fixture(scope="module")
 def served():
     process, url = start_app({"INCIDENTS_DATA": ""})
-    asyncio.run(one_page(url))
+    # In a thread of its own: a browser test's Playwright may hold this thread's event loop.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(asyncio.run, one_page(url)).result(timeout=180)
     yield process
     stop_app(process)
 
