@@ -15,6 +15,7 @@ is the Spark master URL (default ``local[2]``). docs/architecture.md, "Query eng
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import operator
 import os
@@ -23,6 +24,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -192,6 +194,9 @@ class QueryEngine(Engine):
         self.gazetteer = gazetteer
         self._month_totals: OrderedDict[ViewState, pd.Series] = OrderedDict()
         self._month_lock = threading.Lock()
+        self._query_lock: AbstractContextManager[Any] = (
+            threading.Lock() if name == "duckdb" else contextlib.nullcontext()
+        )
 
     # --- the filter -------------------------------------------------------------------------
 
@@ -212,7 +217,11 @@ class QueryEngine(Engine):
         return self.table if predicate is None else self.table.filter(predicate)
 
     def _run(self, expression: Any) -> Any:
-        return self.backend.execute(expression)
+        # One DuckDB connection serves every session's thread, and it refuses a second call
+        # while one runs ("connection is busy"); DuckDB spreads each query over the cores,
+        # so queuing them costs little. Spark takes concurrent jobs.
+        with self._query_lock:
+            return self.backend.execute(expression)
 
     # --- what a rerun asks ------------------------------------------------------------------
 

@@ -128,6 +128,27 @@ def test_the_count_and_the_sample_of_one_view_share_one_scan_of_its_months(curat
     assert len(queries) == 4  # its monthly chart, then its newest rows
 
 
+def test_sessions_in_many_threads_query_one_duckdb_engine_at_once(curated):
+    # Streamlit runs each session in a thread and the page shares one engine per dataset;
+    # DuckDB's connection refused every call made while another ran ("connection is busy").
+    from concurrent.futures import ThreadPoolExecutor
+
+    _frame, in_memory, duckdb = curated
+    queries = ["region=syria", "type=shootdown", "initiator=RU", "q=drone", "platform=uav", ""]
+    expected = {query: in_memory.ids(parse_view(query).state) for query in queries}
+
+    def session(turn: int) -> tuple[str, list[str]]:
+        query = queries[turn % len(queries)]
+        state = parse_view(query).state
+        duckdb.monthly(state, "type")
+        duckdb.sample(state, 5)
+        return query, duckdb.ids(state)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(session, range(36)))
+    assert all(ids == expected[query] for query, ids in answers)
+
+
 TEXT_KEYS = [param.key for param in PARAMS if param.filters] + ["incident", "layer", "color", "v", "at", "compare"]
 
 
