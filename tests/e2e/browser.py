@@ -107,8 +107,10 @@ def wait_idle(page: Page) -> None:
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT)
 
 
-def wait_map_drawn(page: Page) -> int:
-    """Waits until MapLibre has rendered incident points; returns how many it drew."""
+def wait_map_drawn(page: Page, timeout: float = 3 * TIMEOUT) -> int:
+    """Waits until MapLibre has rendered incident points; returns how many it drew. As patient
+    as a navigation: a page's first map is part of its load, and under CI's two parallel suites
+    Chromium's software rendering of it has taken over 45 s (the phone journey, once)."""
     script = f"""() => {{
         const gd = ({FIND_MAP})();
         if (!gd) return 0;
@@ -117,7 +119,7 @@ def wait_map_drawn(page: Page) -> int:
         const layers = map.getStyle().layers.map(l => l.id).filter(id => id.endsWith('-circle'));
         return map.queryRenderedFeatures({{layers}}).length;
     }}"""
-    return page.wait_for_function(script, timeout=TIMEOUT).json_value()
+    return page.wait_for_function(script, timeout=timeout).json_value()
 
 
 # The page fits the map to the view after MapLibre loads and checks the fit again every
