@@ -135,6 +135,34 @@ def wait_map_settled(page: Page | Frame) -> None:
     page.wait_for_function(MAP_SETTLED, timeout=TIMEOUT)
 
 
+# A single marker's trace on the dashboard's map (the shared markers and the rings under the
+# markers carry no hover text of their own).
+SINGLE_MARKERS = "trace.mode === 'markers' && trace.hovertext"
+
+
+def map_point(
+    page: Page | Frame, value: object, find_map: str = FIND_MAP, trace_test: str = SINGLE_MARKERS
+) -> list[float] | None:
+    """Where the map marker whose customdata is ``value`` sits, in the frame's pixels (the map
+    scrolled into view), or None: the map is ``find_map``'s plotly graph, the markers those of
+    the traces ``trace_test`` (a JavaScript test of ``trace``) accepts."""
+    script = f"""(value) => {{
+        const gd = ({find_map})();
+        gd.scrollIntoView({{block: 'center'}});
+        const map = gd._fullLayout.map._subplot.map;
+        for (const [i, trace] of gd._fullData.entries()) {{
+            if (!({trace_test})) continue;
+            const index = Array.from(trace.customdata || []).indexOf(value);
+            if (index < 0) continue;
+            const point = map.project(gd.calcdata[i][index].lonlat);
+            const box = map.getCanvas().getBoundingClientRect();
+            return [box.x + point.x, box.y + point.y];
+        }}
+        return null;
+    }}"""
+    return page.evaluate(script, value)
+
+
 # The open incident's title: level 2 under the page's title (issue 15's heading outline).
 PANEL_HEADING = ".st-key-incident-panel h2"
 

@@ -13,10 +13,10 @@ from playwright.sync_api import Page, expect
 from incidents.catalog import load_catalog
 from incidents.view import apply, parse_view
 from tests.e2e.browser import (
-    FIND_MAP,
     FIND_TIMELINE_POINT,
     PANEL_HEADING,
     TIMEOUT,
+    map_point,
     wait_idle,
     wait_map_drawn,
     wait_map_settled,
@@ -47,23 +47,7 @@ def row_of(incident_id: str) -> int:
 def click_map_incident(page: Page, incident_id: str) -> None:
     wait_map_drawn(page)
     wait_map_settled(page)
-    position = page.evaluate(
-        f"""(row) => {{
-        const gd = ({FIND_MAP})();
-        gd.scrollIntoView({{block: 'center'}});
-        const map = gd._fullLayout.map._subplot.map;
-        for (const [i, trace] of gd._fullData.entries()) {{
-            const index = Array.from(trace.customdata || []).indexOf(row);
-            if (index >= 0 && trace.mode === 'markers') {{
-                const point = map.project(gd.calcdata[i][index].lonlat);
-                const box = map.getCanvas().getBoundingClientRect();
-                return [box.x + point.x, box.y + point.y];
-            }}
-        }}
-        return null;
-    }}""",
-        row_of(incident_id),
-    )
+    position = map_point(page, row_of(incident_id))
     assert position, f"{incident_id} is not on the map"
     page.mouse.click(*position)
 

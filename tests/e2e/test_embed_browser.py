@@ -11,13 +11,11 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from incidents.catalog import load_catalog
 from incidents.view import apply, parse_view
-from tests.e2e.browser import FIND_MAP, TIMEOUT, wait_idle, wait_map_drawn, wait_map_settled
+from tests.e2e.browser import TIMEOUT, map_point, wait_idle, wait_map_drawn, wait_map_settled
 
 pytestmark = pytest.mark.e2e
 CATALOG = load_catalog()
 QUERY = "region=black-sea&type=collision&type=unsafe_intercept"
-SETTLED = f"""() => {{ const gd = ({FIND_MAP})(); if (!gd || gd.dataset.atlasFitted === undefined) return false;
-    const map = gd._fullLayout.map._subplot.map; return map.loaded() && !map.isMoving(); }}"""
 
 
 def embedding_page(app_url: str, query: str) -> str:
@@ -29,20 +27,7 @@ def embedding_page(app_url: str, query: str) -> str:
 
 def click_row_on_map(frame: Frame, offset: dict, row: int) -> None:
     wait_map_settled(frame)
-    position = frame.evaluate(
-        f"""(row) => {{ const gd = ({FIND_MAP})(); gd.scrollIntoView({{block: 'center'}});
-        const map = gd._fullLayout.map._subplot.map;
-        for (const [i, trace] of gd._fullData.entries()) {{
-            const index = Array.from(trace.customdata || []).indexOf(row);
-            if (index >= 0 && trace.mode === 'markers' && trace.hovertext) {{
-                const point = map.project(gd.calcdata[i][index].lonlat);
-                const box = map.getCanvas().getBoundingClientRect();
-                return [box.x + point.x, box.y + point.y];
-            }}
-        }}
-        return null; }}""",
-        row,
-    )
+    position = map_point(frame, row)
     assert position, f"row {row} is not a single marker on the map"
     frame.page.mouse.click(offset["x"] + position[0], offset["y"] + position[1])
 
@@ -69,7 +54,6 @@ def test_an_embedded_view_keeps_its_keys_and_a_click_opens_an_incident(visitor, 
     target = shown[lone].iloc[0]
     row = int(CATALOG.frame.index[CATALOG.frame["id"] == target["id"]][0])  # the map's customdata
     for _ in range(3):  # a click while the map still fits can miss the marker: click again
-        frame.wait_for_function(SETTLED, timeout=TIMEOUT)
         click_row_on_map(frame, iframe.bounding_box(), row)
         try:
             frame.wait_for_function(f"() => location.search.includes('incident={target['id']}')", timeout=TIMEOUT / 3)

@@ -9,7 +9,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from incidents.catalog import load_catalog
 from incidents.view import apply, parse_view
-from tests.e2e.browser import TIMEOUT, wait_idle, wait_map_drawn, wait_map_settled
+from tests.e2e.browser import TIMEOUT, map_point, wait_idle, wait_map_drawn, wait_map_settled
 
 pytestmark = pytest.mark.e2e
 CATALOG = load_catalog()
@@ -18,17 +18,13 @@ PHONE = {"width": 390, "height": 844}
 GD = "document.querySelector('.st-key-map .js-plotly-plot')"
 
 
-SETTLED = f"""() => {{ const gd = {GD}; if (!gd || !gd._fullLayout || gd.dataset.atlasFitted === undefined)
-    return false; const map = gd._fullLayout.map._subplot.map; return map.loaded() && !map.isMoving(); }}"""
-
-
 def open_at(visitor, query: str, viewport: dict | None = None) -> Page:
     session = visitor(viewport)
     # Two browser suites share two cores in CI: a page may take longer than the 30 s default.
     session.page.goto(f"{session.app_url}/?{query}", timeout=3 * TIMEOUT)
     wait_idle(session.page)
     wait_map_drawn(session.page)
-    session.page.wait_for_function(SETTLED, timeout=TIMEOUT)  # the view is fitted and still
+    wait_map_settled(session.page)  # the view is fitted and still
     return session.page
 
 
@@ -56,20 +52,7 @@ def markers(page: Page) -> dict:
 
 def click_customdata(page: Page, value) -> None:
     wait_map_settled(page)
-    position = page.evaluate(
-        f"""(value) => {{ const gd = {GD}; gd.scrollIntoView({{block: 'center'}});
-        const map = gd._fullLayout.map._subplot.map;
-        for (const [i, trace] of gd._fullData.entries()) {{
-            const index = Array.from(trace.customdata || []).indexOf(value);
-            if (index >= 0 && trace.mode === 'markers' && trace.hovertext) {{
-                const point = map.project(gd.calcdata[i][index].lonlat);
-                const box = map.getCanvas().getBoundingClientRect();
-                return [box.x + point.x, box.y + point.y];
-            }}
-        }}
-        return null; }}""",
-        value,
-    )
+    position = map_point(page, value)
     assert position, f"{value} is on the map"
     page.mouse.click(*position)
 
@@ -85,7 +68,6 @@ def test_syria_july_2023_every_incident_is_a_marker_or_counted_in_a_shared_one(v
     assert together >= 4, "four or more July 2023 incidents share one published point"
     listed = page.locator("[class*='st-key-group-2023-']")
     for _ in range(3):  # a click while the map still moves can miss the marker: click again
-        page.wait_for_function(SETTLED, timeout=TIMEOUT)
         click_customdata(page, key)
         try:
             listed.first.wait_for(timeout=TIMEOUT / 3)

@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from incidents import publish, view
 from incidents.catalog import load_catalog
 from tests import hostile
-from tests.e2e.browser import TIMEOUT
+from tests.e2e.browser import TIMEOUT, map_point
 
 pytestmark = pytest.mark.e2e
 QUERY = "region=black-sea"
@@ -67,19 +67,8 @@ class OfflinePage:
         return self.page.evaluate(DRAWN)
 
     def click_map_row(self, row: int) -> None:
-        position = self.page.evaluate(
-            f"""(row) => {{ const gd = {MAP}; gd.scrollIntoView({{block: 'center'}});
-            const map = gd._fullLayout.map._subplot.map;
-            for (const [i, trace] of gd._fullData.entries()) {{
-                if (!String(trace.uid).startsWith('incidents-')) continue;
-                const index = Array.from(trace.customdata).indexOf(row);
-                if (index < 0) continue;
-                const point = map.project(gd.calcdata[i][index].lonlat);
-                const box = map.getCanvas().getBoundingClientRect();
-                return [box.x + point.x, box.y + point.y];
-            }}
-            return null; }}""",
-            row,
+        position = map_point(
+            self.page, row, find_map=f"() => {MAP}", trace_test="String(trace.uid).startsWith('incidents-')"
         )
         assert position, f"row {row} is not on the map"
         self.page.mouse.click(*position)
