@@ -26,11 +26,11 @@ from components import (
 )
 from components.data import (
     about_data,
-    current_catalog,
-    current_engine,
+    current_dataset,
     current_layers,
     current_releases,
     release_catalog,
+    release_dataset,
 )
 from components.filters import render_filters
 from components.map import OpenIncident, render_map
@@ -41,80 +41,86 @@ from components.table import render_table, shown_rows
 from components.timeline import render_timeline
 from incidents import brief, describe, export, publish, view
 from incidents.about import definitions
-from incidents.palette import category_label, colour_map, grouped
+from incidents.dataset import InMemory
+from incidents.palette import category_label
 from incidents.periods import Window
 from incidents.releases import record_history, view_changes
 
 st.set_page_config(page_title="Airspace Incident Atlas", page_icon="✈️", layout="wide")
 
 url_state.refuse_oversized_links()  # already in place when started by components.serve
-current = current_catalog()
+current = current_dataset()
 book = current_releases()
 layers, layer_problems = current_layers()
 zones = layermap.zone_labels(layers)
 seeded, link_notices = url_state.read_view()
 # asof=: the view is applied to a release's snapshot, through the same path as current data.
 as_of = as_of_view(book, url_state.requested_as_of(), release_catalog)
-catalog = as_of.catalog or current
-engine = current_engine(as_of.catalog)
+data = release_dataset(as_of.catalog) if as_of.catalog is not None else current
 with st.sidebar:
     basemap = render_filters(
-        {**catalog.filter_options, "layers": [layer.id for layer in layers], "zones": list(zones)},
+        {**data.filter_options(), "layers": [layer.id for layer in layers], "zones": list(zones)},
         {"layer": {layer.id: layer.meta.title for layer in layers}, "zone": zones},
     )
-state = url_state.widget_state(catalog.version)
-frame = view.rows_shown(catalog.frame, engine.rows(state))
+state = url_state.widget_state(data.version)
+# The view's rows to draw (all, or for a large queried view the newest) and, for a view larger
+# than those, the counts that stand in for it (incidents/dataset.py).
+drawn = data.drawn(state)
+summary = data.summary(state, drawn)
+frame = drawn.frame
 links = url_state.Links(state)
 near = view.proximity_place(state)
 
 heading, count = st.columns([3, 1], vertical_alignment="bottom")
 with heading:
     text.title("Airspace Incident Atlas")
-    render_version_caption(catalog.version, book)
+    render_version_caption(data.version, book)
 with count:
-    render_count(frame, len(catalog.frame))
+    render_count(drawn.total, data.total)
 notices.render_link_notices(link_notices)
-render_version(seeded.version, current.version, book, as_of, len(frame))
-if as_of.release is not None and as_of.catalog is not None:
+render_version(seeded.version, current.version, book, as_of, drawn.total)
+if as_of.release is not None and as_of.catalog is not None and isinstance(current, InMemory):
+    then, now = as_of.catalog, current  # a release is of curated data: compared with data held like it
     render_changes_since(
         as_of.release,
-        lambda: view_changes(catalog, frame["id"], current, view.apply(current.frame, state)["id"]),
-        lambda ids: {**current.titles(ids), **catalog.titles(ids)},
+        lambda: view_changes(then, frame["id"], now.catalog, view.apply(now.frame, state)["id"]),
+        lambda ids: {**now.titles(ids), **data.titles(ids)},
     )
-notices.render_data_quality(catalog.problems, catalog.rejected_files)
-notices.render_invalid_rows(catalog.known_invalid(frame["id"]), len(frame))
+notices.render_data_quality(data.problems, data.rejected_files)
+notices.render_invalid_rows(data.known_invalid(frame["id"]), drawn.total)
 if state.near and near is None:
     notices.render_unknown_place(state.near)
 notices.render_layer_problems(
     layer_problems, [key for key in state.layers if key not in {layer.id for layer in layers}]
 )
-if state.zones and "zones" not in catalog.frame:
-    notices.render_zone_filter_off(len(catalog.frame))
-drawn = [layer for layer in layers if layer.id in state.layers]
+if state.zones and not data.has_zones:
+    notices.render_zone_filter_off(data.total)
+drawn_layers = [layer for layer in layers if layer.id in state.layers]
 
-opened, record_problems = catalog.record(state.incident)
+opened, record_problems = data.record(state.incident)
 if state.incident and opened is None:
     notices.render_missing_incident(state.incident, record_problems)
-open_row = view.row_of(catalog.frame, state.incident)
-colours = colour_map(state.color, catalog.frame)
-first, last = (frame["date"].min().date(), frame["end"].max().date()) if len(frame) else (None, None)
+open_row = data.row_of(state.incident)
+colours = data.colours(state.color)
+first, last = drawn.span() or (None, None)
 
-if frame.empty:
+if not drawn.total:
     notices.render_empty_state(state.active_filters())
 
 
 fit_key = view.view_query(state.replace(at=None))  # a new view refits the map; playback does not
-series = view.series_rows(catalog.frame, opened)
+series = data.series_rows(opened)
+fit_points = drawn.fit_points()
 
 
 def map_and_timeline() -> None:
     """Redrawn alone at each playback step (components/playback.py)."""
     at = playback.position(first, last) if first and last else None
     shown = state.replace(at=at)
-    playing = view.playback_frame(frame, shown)
+    playing = data.playing(shown, drawn)
     window = view.playback_window(shown) or Window(state.date_from, state.date_to)
     render_map(
-        playing,
+        playing.frame,
         state.color,
         colours,
         key="map",
@@ -122,13 +128,16 @@ def map_and_timeline() -> None:
         open_incident=OpenIncident.of(opened, open_row),
         basemap=basemap,
         view_key=fit_key,
-        fit_to=frame,
+        fit_to=fit_points,
         proximity=(near, state.effective_radius_km) if near else None,
         series_rows=series,
-        under=layermap.layer_traces(drawn, window),
+        under=layermap.layer_traces(drawn_layers, window),
+        bins=playing.bins,
+        cell_deg=playing.cell_deg,
+        total=playing.total,
     )
-    layermap.render_credits(drawn)
-    mapview.render_fit(view.map_bounds(frame, state, opened, near), fit_key)
+    layermap.render_credits(drawn_layers)
+    mapview.render_fit(view.map_bounds(fit_points, state, opened, near), fit_key)
     render_timeline(
         frame,
         state.color,
@@ -139,47 +148,54 @@ def map_and_timeline() -> None:
         window=Window(state.date_from, state.date_to),
         playing=view.playback_window(shown),
         series_rows=series,
-        sorties=view.daily_sorties(drawn, window),
-        grouped=[category_label(state.color, code) for code in grouped(state.color, catalog.frame)],
+        sorties=view.daily_sorties(drawn_layers, window),
+        grouped=[category_label(state.color, code) for code in data.grouped(state.color)],
+        monthly=summary.monthly if summary else None,
+        total=drawn.total,
     )
     # The charts' text alternatives, under both so that count, map and every lane still fit a
     # 1440x900 first screen (docs/architecture.md, "Layout").
-    text.caption("{}", describe.describe_map(playing))
-    text.caption("{}", describe.describe_timeline(frame))
+    text.caption("{}", describe.describe_map(playing.frame, summary if playing is drawn else None))
+    text.caption("{}", describe.describe_timeline(frame, summary))
 
 
 views, panel = st.columns([3, 2])
 with views:
     playback.run(map_and_timeline)
-    window.render_window_controls(catalog.frame["date"], catalog.frame["end"], date.today())
+    window.render_window_controls(data.span(), data.years(), date.today())
     playback.render_controls(first, last, extra=window.render_shown_button)
 with panel:
-    mapview.render_shared_points(view.shared_points(frame))
+    # A large view is drawn as grid cells, so no marker is shared (components/map.py).
+    mapview.render_shared_points(view.shared_points(frame) if drawn.complete else [])
     mapview.render_group_list(frame)
     if opened:
         with st.container(key="incident-panel"):  # the page script moves focus to its heading
             render_incident_panel(
                 opened,
-                catalog.titles(opened.related),
+                data.titles(opened.related),
                 permalink=links.to_incident(opened.id),
-                shown_ids=set(frame["id"]),
+                shown_ids=data.shown_ids(state, drawn, opened.related),
                 near=near,
                 history=record_history(book, opened.id),
                 releases=len(book.releases),
             )
-            render_airspace_facts(view.airspace_facts(catalog.frame, opened), zones)
-            research.render_incident_citation(opened, catalog.version, links.to_incident(opened.id), date.today())
+            render_airspace_facts(data.airspace_facts(opened), zones)
+            research.render_incident_citation(opened, data.version, links.to_incident(opened.id), date.today())
     else:
         text.info("Click an incident on the map, the timeline or the table to read it with its sources.")
 
-text.caption("{}", describe.describe_overview(frame))
+text.caption("{}", describe.describe_overview(frame, summary))
 render_overview(
-    frame, state.color, colours, key="overview", on_month=lambda: selection.open_selected_point("overview-monthly")
+    frame,
+    state.color,
+    colours,
+    key="overview",
+    on_month=lambda: selection.open_selected_point("overview-monthly"),
+    summary=summary,
 )
-compare.render_comparison(
-    sorted(catalog.frame["date"].dt.year.unique().tolist()), engine.comparison(state), state.compare
-)
+compare.render_comparison(data.years(), data.comparison(state), state.compare)
 table_rows = shown_rows(frame)
+offered = data.downloads(drawn.total)
 with st.container(key="results"):  # the skip link's target
     text.header("Incidents")
     selection.remember_table_ids(table_rows["id"].tolist())
@@ -188,39 +204,43 @@ with st.container(key="results"):  # the skip link's target
         key="table",
         permalink=links.to_incident,
         on_select=lambda: selection.table_selected("table"),
-        total=len(frame),
+        total=drawn.total,
+        downloads_hold_all=bool(offered.formats),
     )
     printed = brief.printed_rows(table_rows)
-    text.print_only(brief.print_table(printed, catalog.sources(printed["id"]), len(frame)))
+    urls = data.source_urls(printed["id"])
+    text.print_only(brief.print_table(printed, urls, drawn.total, downloads_hold_all=bool(offered.formats)))
 
 with st.container(key="downloads"):
     text.header("Download and cite")
     exports, cite = st.columns(2)
     with exports:
         research.render_exports(
-            lambda fmt: export.export_view(catalog, state, fmt).content,
-            len(frame),
-            catalog.version,
+            lambda fmt: data.export(state, fmt),
+            drawn.total,
+            data.version,
             date.today(),
             key="export",
             tag=export.view_tag(state),
+            offered=offered,
         )
-        research.render_web_page(
-            lambda: publish.publish_view(catalog, state, links.to_view()).content,
-            publish.file_name(state, catalog.version, date.today()),
-            key="publish",
-        )
+        if offered.page:
+            research.render_web_page(
+                lambda: data.publish(state, links.to_view()),
+                publish.file_name(state, data.version, date.today()),
+                key="publish",
+            )
     with cite:
-        research.render_view_citation(state, len(frame), catalog.version, links.to_view(), date.today())
+        research.render_view_citation(state, drawn.total, data.version, links.to_view(), date.today())
 
-collections, shares = about_data(catalog)
+collections, shares = about_data(data)
 about.render_about(
     definitions(),
     collections,
-    records=len(catalog.frame),
+    records=data.total,
     shares=shares,
-    version=catalog.version,
-    updated=book.last_updated(catalog.version),
+    version=data.version,
+    updated=book.last_updated(data.version),
 )
 
 
@@ -228,7 +248,7 @@ reconnect.render_rerun_on_reconnect()
 url_state.write_view(state, seeded)
 missing = bool(state.incident and opened is None)
 text.page_support(
-    describe.status_line(len(frame), len(catalog.frame), opened.title if opened else None,
+    describe.status_line(drawn.total, data.total, opened.title if opened else None,
                          len(link_notices) + missing),
     opened.id if opened else None,
     mapview.open_group_key(),

@@ -18,13 +18,14 @@ from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from bench.baseline import baseline_page
 from components.map import build_map_figure
-from components.overview import build_monthly_figure, build_type_counts_figure
+from components.overview import build_monthly_figure, build_type_counts_figure, monthly_counts
 from components.table import shown_rows, table_frame
 from components.timeline import build_timeline_figure
 from incidents import export, periods, view
 from incidents.catalog import load_catalog
-from incidents.palette import add_colour_columns, add_hover_column, colour_map
-from incidents.view import COLOR_FIELDS, MAX_REPEATED, apply, parse_view, view_query
+from incidents.dataset import prepare_held
+from incidents.palette import colour_map, value_counts
+from incidents.view import MAX_REPEATED, apply, parse_view, view_query
 
 # The filter change measured: a researcher narrows to three types (about half the data).
 QUERY = "type=unsafe_intercept&type=airspace_violation&type=drone_incursion"
@@ -52,12 +53,12 @@ def timed(function, repeat: int) -> tuple[float, object]:
 def atlas_rerun(catalog, state) -> int:
     """What one rerun of app.py sends after a filter change: filter, every figure, the table."""
     frame = apply(catalog.frame, state)
-    colours = colour_map(state.color, catalog.frame)
+    colours = colour_map(state.color, value_counts(catalog.frame, state.color))
     figures = [
         build_map_figure(frame, state.color, colours, view_key=view_query(state)),
         build_timeline_figure(frame, state.color, colours),
-        build_type_counts_figure(frame),
-        build_monthly_figure(frame, state.color, colours),
+        build_type_counts_figure(frame["type"].value_counts()),
+        build_monthly_figure(monthly_counts(frame, state.color, colours), state.color, colours),
     ]
     sent = sum(len(plotly.io.to_json(figure, validate=False)) for figure in figures)
     table = table_frame(shown_rows(frame), lambda incident_id: f"?incident={incident_id}")
@@ -68,7 +69,7 @@ def playback_step(catalog, state, at) -> int:
     """What one playback step sends: only the fragment (map of the month's window, timeline
     with its band), not the page (components/playback.py)."""
     frame = apply(catalog.frame, state)
-    colours = colour_map(state.color, catalog.frame)
+    colours = colour_map(state.color, value_counts(catalog.frame, state.color))
     stepped = state.replace(at=at)
     figures = [
         build_map_figure(view.playback_frame(frame, stepped), state.color, colours, fit_to=frame),
@@ -105,9 +106,7 @@ def main() -> None:
     args = parser.parse_args()
     load_time, catalog = timed(lambda: load_catalog(Path(args.data)), max(1, args.repeat // 2))
     state = parse_view(QUERY).state
-    catalog.frame["row"] = range(len(catalog.frame))
-    add_colour_columns(catalog.frame, COLOR_FIELDS)  # as components.data does once per dataset
-    add_hover_column(catalog.frame)
+    prepare_held(catalog)  # as components.data does once per dataset
     atlas_rerun(catalog, state)  # warm imports and caches once, as a running server has
     rerun_time, sent = timed(lambda: atlas_rerun(catalog, state), args.repeat)
     worst = parse_view(WORST_QUERY).state

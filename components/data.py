@@ -9,12 +9,11 @@ import streamlit as st
 
 from components import text
 from incidents import engine
-from incidents.about import Coverage, SourceShares, coverage, curated_shares
+from incidents.about import Coverage, SourceShares
 from incidents.airspace import FACT_COLUMNS, zone_facts
-from incidents.catalog import DATA_ENV, Catalog, data_path, load_catalog, record_files
-from incidents.filters import COLOR_FIELDS
+from incidents.catalog import DATA_ENV, Catalog, data_path, display_path, load_catalog, record_files
+from incidents.dataset import Dataset, InMemory, is_queried, open_queried, prepare_held
 from incidents.layers import Layer, layers_path, load_layers
-from incidents.palette import add_colour_columns, add_hover_column
 from incidents.problems import Problem
 from incidents.releases import Book, Release, load_release, read_book, releases_path
 
@@ -67,11 +66,8 @@ def _load(path: str, signature: tuple, layers_signature: tuple) -> Catalog:
 
 
 def _prepared(catalog: Catalog) -> Catalog:
-    """Per-row presentation columns, computed once per loaded dataset."""
-    # A stable integer per row: charts carry it as customdata (compact) instead of ids.
-    catalog.frame["row"] = range(len(catalog.frame))
-    add_colour_columns(catalog.frame, COLOR_FIELDS)
-    add_hover_column(catalog.frame)
+    """Per-row presentation columns and airspace facts, computed once per loaded dataset."""
+    prepare_held(catalog)
     if len(catalog.frame) <= FACTS_ROW_LIMIT:
         facts = zone_facts(catalog.frame, current_layers()[0])
         for column in FACT_COLUMNS:
@@ -79,24 +75,52 @@ def _prepared(catalog: Catalog) -> Catalog:
     return catalog
 
 
-def current_catalog() -> Catalog:
+def _existing_data_path() -> Path:
     path = data_path()
     if not path.exists():
         text.error("The dataset {} does not exist. Set {} to a folder of YAML records or a CSV, "
                    "Parquet, JSON or GeoJSON file in the export format, or unset it for the curated data.",
                    path, DATA_ENV)  # fmt: skip
         st.stop()
+    return path
+
+
+def current_catalog() -> Catalog:
+    """The dataset held in memory (the curated records or a flat file it can hold)."""
+    path = _existing_data_path()
     return _load(str(path), dataset_signature(path), _layers_signature())
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _held(path: str, signature: tuple, layers_signature: tuple, name: str) -> InMemory:
+    return InMemory(_load(path, signature, layers_signature), _engine(path, signature, layers_signature, name))
+
+
+@st.cache_resource(show_spinner="Preparing the file for queries: validated and sorted once, then opened in seconds…",
+                   max_entries=2)  # fmt: skip
+def _queried(path: str, signature: tuple, name: str) -> Dataset:
+    return open_queried(Path(path), display_path(Path(path)), name)  # type: ignore[arg-type]
+
+
+def current_dataset() -> Dataset:
+    """The dataset the page shows: a Parquet file of more than ``QUERIED_ABOVE_ROWS`` rows
+    queried where it lies (DuckDB, or $INCIDENTS_ENGINE=spark), else the data held in memory,
+    filtered by pandas or $INCIDENTS_ENGINE (incidents/dataset.py)."""
+    path = _existing_data_path()
+    name = _engine_name()
+    if is_queried(path):
+        return _queried(str(path), dataset_signature(path), "spark" if name == "spark" else "duckdb")
+    return _held(str(path), dataset_signature(path), _layers_signature(), name)
+
+
 @st.cache_resource(max_entries=4)
-def _about(version: str, _catalog: Catalog) -> tuple[tuple[Coverage, ...], SourceShares | None]:
-    return coverage(_catalog.frame), curated_shares(_catalog.records)
+def _about(version: str, _data: Dataset) -> tuple[tuple[Coverage, ...], SourceShares | None]:
+    return _data.about()
 
 
-def about_data(catalog: Catalog) -> tuple[tuple[Coverage, ...], SourceShares | None]:
+def about_data(data: Dataset) -> tuple[tuple[Coverage, ...], SourceShares | None]:
     """The collections' coverage and the sources' shares, once per dataset version."""
-    return _about(catalog.version, catalog)
+    return _about(data.version, data)
 
 
 def _releases_signature(folder: Path) -> tuple:
@@ -131,6 +155,16 @@ def release_catalog(book: Book, release: Release) -> tuple[Catalog | None, str]:
     return _release(str(book.folder), release.version, _releases_signature(book.folder), _layers_signature())
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _release_dataset(version: str, _catalog: Catalog) -> InMemory:
+    return InMemory(_catalog, engine.over_frame(_catalog.frame, IN_MEMORY_ENGINE))
+
+
+def release_dataset(catalog: Catalog) -> InMemory:
+    """A release's catalog (``asof=``), a small snapshot of curated data, filtered in memory."""
+    return _release_dataset(catalog.version, catalog)
+
+
 # A catalog held in memory is filtered in memory unless $INCIDENTS_ENGINE asks for a query
 # engine: at a few hundred incidents pandas answers in a millisecond, where building and
 # compiling a query costs ~10 ms (bench/engines.md).
@@ -143,16 +177,11 @@ def _engine(path: str, signature: tuple, layers_signature: tuple, name: str) -> 
     return engine.over_frame(catalog.frame, name)  # type: ignore[arg-type]
 
 
-def current_engine(release: Catalog | None = None) -> engine.Engine:
-    """The engine that answers this dataset's views: $INCIDENTS_ENGINE (duckdb, pandas, spark;
-    Spark at $INCIDENTS_SPARK_MASTER), else pandas for the catalog in memory. A release's
-    catalog (``asof=``) is a small snapshot of curated data, filtered in memory."""
-    if release is not None:
-        return engine.over_frame(release.frame, IN_MEMORY_ENGINE)
+def _engine_name() -> engine.EngineName:
+    """$INCIDENTS_ENGINE (duckdb, pandas, spark; Spark at $INCIDENTS_SPARK_MASTER), else pandas
+    for the catalog in memory."""
     try:
-        name = engine.configured_engine() or IN_MEMORY_ENGINE
+        return engine.configured_engine() or IN_MEMORY_ENGINE
     except ValueError as error:
         text.error("{}", str(error))
         st.stop()
-    path = data_path()
-    return _engine(str(path), dataset_signature(path), _layers_signature(), name)

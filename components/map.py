@@ -14,6 +14,8 @@ import streamlit as st
 from components import text
 from incidents import safe_text
 from incidents.basemap import REGULAR, distance_ruler, offline_style
+from incidents.dataset import DRAWN_ROWS
+from incidents.engine import Bins
 from incidents.geo import (
     GROUP_DECIMALS,
     Place,
@@ -26,9 +28,7 @@ from incidents.geo import (
 from incidents.model import Incident
 from incidents.palette import OTHER_COLOUR, category_index, category_label, hover_labels
 
-# Above this many visible incidents the map draws binned counts instead of points: the
-# browser, not the server, is the bottleneck at scale (docs/architecture.md, "Size thresholds").
-MAP_POINT_LIMIT = 5_000
+MAP_POINT_LIMIT = DRAWN_ROWS  # above it the map draws counts per grid cell
 # Tall enough to read a region, short enough that the timeline's lanes fit below it on a
 # 1440x900 screen (docs/architecture.md, "Layout").
 MAP_HEIGHT = 340
@@ -174,11 +174,20 @@ def _category_traces(frame: pd.DataFrame, field: str, colours: dict[str, str]) -
     return traces
 
 
-def _binned_trace(frame: pd.DataFrame) -> go.Scattermap:
-    lats, lons = frame["lat"].to_numpy(), frame["lon"].to_numpy()
-    cell = bin_cell_size(lats, lons)
-    bins = grid_bins(lats, lons, cell)
-    centre_lats, centre_lons, counts = bins.lats, bins.lons, bins.sizes
+def _binned_trace(frame: pd.DataFrame, counted: Bins | None = None, cell_deg: float = 1.0) -> go.Scattermap:
+    """Counts per grid cell: of ``frame``'s rows, whose names the hover lists, or ``counted``
+    by the query engine for a view larger than the rows drawn (incidents/dataset.py)."""
+    if counted is None:
+        lats, lons = frame["lat"].to_numpy(), frame["lon"].to_numpy()
+        cell = bin_cell_size(lats, lons)
+        bins = grid_bins(lats, lons, cell)
+        centre_lats, centre_lons, counts = bins.lats, bins.lons, bins.sizes
+        hover = _listed_hover(frame, bins, np.arange(len(bins.sizes)), "<b>{n} incidents</b> (click to show them)")
+    else:
+        cell = cell_deg
+        centre_lats, centre_lons = counted.lats.astype(np.float32), counted.lons.astype(np.float32)
+        counts = counted.counts
+        hover = [f"<b>{count:,} incidents</b> (click to show them)" for count in counts.tolist()]
     # customdata of a bin: its centre and a radius covering the cell, so clicking it can
     # narrow the view to the incidents under it (near=lat,lon&radius_km=...).
     radius_km = round(cell * 111.32 * 0.75, 1)
@@ -187,11 +196,11 @@ def _binned_trace(frame: pd.DataFrame) -> go.Scattermap:
         lat=centre_lats,
         lon=centre_lons,
         customdata=customdata.astype(np.float32),
-        hovertext=_listed_hover(frame, bins, np.arange(len(bins.sizes)), "<b>{n} incidents</b> (click to show them)"),
+        hovertext=hover,
         hoverinfo="text",
         mode="markers",
         marker={
-            "size": (6 + 4 * np.sqrt(counts / counts.max()) * 6).astype(np.float32),
+            "size": (6 + 4 * np.sqrt(counts / max(int(counts.max(initial=0)), 1)) * 6).astype(np.float32),
             "color": counts.astype(np.int32),
             "colorscale": "Viridis",
             "showscale": True,
@@ -285,16 +294,25 @@ def build_map_figure(
     proximity: tuple[Place, float] | None = None,
     series_rows: list[int] | None = None,
     under: list[go.Scattermap] | None = None,
+    bins: Bins | None = None,
+    cell_deg: float = 1.0,
 ) -> go.Figure:
     """``fit_to``: the incidents the view fits (default: those drawn). Playback draws one
-    window at a time but keeps the view fitted to the whole filtered set, so it does not jump."""
-    traces = [_binned_trace(frame)] if is_binned(frame) else _category_traces(frame, field, colours)
+    window at a time but keeps the view fitted to the whole filtered set, so it does not jump.
+    ``bins``: the grid cells of a view larger than ``frame`` holds (``cell_deg`` wide)."""
+    if bins is not None:
+        traces = [_binned_trace(frame, bins, cell_deg)]
+    else:
+        traces = [_binned_trace(frame)] if is_binned(frame) else _category_traces(frame, field, colours)
     fitted = frame if fit_to is None else fit_to
     figure = go.Figure([*(under or []), *traces])  # airspace layers first: under the incidents
     if proximity is not None:
         figure.add_traces(_proximity_traces(*proximity))
     if series_rows:
-        figure.add_traces(_series_traces(fit_to if fit_to is not None else frame, series_rows))
+        # The whole view's rows where it has them (fit_to), else those drawn: the corners a
+        # large view fits to are not incidents.
+        members_of = fit_to if fit_to is not None and "row" in fit_to else frame
+        figure.add_traces(_series_traces(members_of, series_rows))
     if open_incident is not None:
         figure.add_traces(_open_incident_traces(open_incident))
     view = fit_view(fitted["lat"].to_numpy(), fitted["lon"].to_numpy(), height_px=height)
@@ -333,11 +351,16 @@ def render_map(
     proximity: tuple[Place, float] | None = None,
     series_rows: list[int] | None = None,
     under: list[go.Scattermap] | None = None,
+    bins: Bins | None = None,
+    cell_deg: float = 1.0,
+    total: int | None = None,
 ) -> None:
-    if is_binned(frame):
+    """``bins``, ``cell_deg`` and ``total``: a view larger than ``frame`` holds, as grid cells."""
+    if bins is not None or is_binned(frame):
         text.caption(
-            f"{len(frame):,} incidents are too many to draw one by one ({MAP_POINT_LIMIT:,} at most), so the map "
-            "shows counts per grid cell. Click a cell, or narrow the filters, to see single incidents."
+            f"{len(frame) if total is None else total:,} incidents are too many to draw one by one "
+            f"({MAP_POINT_LIMIT:,} at most), so the map shows counts per grid cell. Click a cell, or narrow the "
+            "filters, to see single incidents."
         )
     st.plotly_chart(
         build_map_figure(
@@ -352,6 +375,8 @@ def render_map(
             proximity=proximity,
             series_rows=series_rows,
             under=under,
+            bins=bins,
+            cell_deg=cell_deg,
         ),
         key=key,
         on_select=on_select,

@@ -8,13 +8,15 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import text, timeaxis
+from incidents.dataset import Summary
 from incidents.labels import codes, label
 from incidents.palette import OTHER_COLOUR, category_index, category_label
-from incidents.stats import counts_by_month
+from incidents.stats import MonthlyCounts
 
 
-def build_type_counts_figure(frame: pd.DataFrame) -> go.Figure:
-    counts = frame["type"].value_counts().reindex(list(codes("type")), fill_value=0)
+def build_type_counts_figure(types: pd.Series) -> go.Figure:
+    """``types``: incidents per type code."""
+    counts = types.reindex(list(codes("type")), fill_value=0)
     counts = counts[counts > 0].sort_values()
     figure = go.Figure(
         go.Bar(
@@ -31,19 +33,16 @@ def build_type_counts_figure(frame: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def monthly_counts(
-    frame: pd.DataFrame, field: str, colours: dict[str, str]
-) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """(months, category codes, counts[category, month]) with numpy, not a pandas crosstab."""
+def monthly_counts(frame: pd.DataFrame, field: str, colours: dict[str, str]) -> MonthlyCounts:
+    """Counts per month and category of the rows, with numpy, not a pandas crosstab."""
     index, codes = category_index(frame, field, colours)
-    months, counts = counts_by_month(frame["date"], index, len(codes))
-    return months, codes, counts
+    return MonthlyCounts.of_rows(frame["date"], index, codes)
 
 
-def build_monthly_figure(frame: pd.DataFrame, field: str, colours: dict[str, str]) -> go.Figure:
+def build_monthly_figure(monthly: MonthlyCounts, field: str, colours: dict[str, str]) -> go.Figure:
     """Stacked bars per month. Each bar spans its month and carries the month ("YYYY-MM") as
     customdata, so a click narrows the view to that month (components/selection.py)."""
-    months, codes, counts = monthly_counts(frame, field, colours)
+    months, codes, counts = monthly.months, monthly.codes, monthly.counts
     figure = go.Figure()
     labels = np.datetime_as_string(months, unit="M")
     # Each bar 80% of its month wide: plotly's automatic width is the gap between bars, which
@@ -80,20 +79,31 @@ def build_monthly_figure(frame: pd.DataFrame, field: str, colours: dict[str, str
     return figure
 
 
-def render_count(frame: pd.DataFrame, total: int) -> None:
-    st.metric("Incidents shown", f"{len(frame):,} of {total:,}")
+def render_count(shown: int, total: int) -> None:
+    st.metric("Incidents shown", f"{shown:,} of {total:,}")
 
 
-def render_overview(frame: pd.DataFrame, field: str, colours: dict[str, str], *, key: str, on_month) -> None:
-    """Counts by type and per month; a click on a month narrows the view to it."""
+def render_overview(
+    frame: pd.DataFrame,
+    field: str,
+    colours: dict[str, str],
+    *,
+    key: str,
+    on_month,
+    summary: Summary | None = None,
+) -> None:
+    """Counts by type and per month; a click on a month narrows the view to it. ``summary``:
+    the counts of a view larger than ``frame`` holds (incidents/dataset.py)."""
     if frame.empty:
         return
+    types = summary.types if summary is not None else frame["type"].value_counts()
+    monthly = summary.monthly if summary is not None else monthly_counts(frame, field, colours)
     left, right = st.columns([1, 2])
     with left:
-        st.plotly_chart(build_type_counts_figure(frame), key=f"{key}-types", config={"displayModeBar": False})
+        st.plotly_chart(build_type_counts_figure(types), key=f"{key}-types", config={"displayModeBar": False})
     with right:
         st.plotly_chart(
-            build_monthly_figure(frame, field, colours),
+            build_monthly_figure(monthly, field, colours),
             key=f"{key}-monthly",
             on_select=on_month,
             selection_mode="points",

@@ -11,6 +11,7 @@ import streamlit as st
 
 from components import text
 from incidents import brief, citation, export, publish
+from incidents.dataset import Downloads
 from incidents.model import Incident
 from incidents.view import ViewState
 
@@ -24,15 +25,28 @@ BUTTONS = {"csv": "CSV", "geojson": "GeoJSON", "json": "JSON", "zip": "Data pack
 
 
 def render_exports(
-    build: Callable[[str], str | bytes], count: int, version: str, today: date, *, key: str, tag: str
+    build: Callable[[str], str | bytes],
+    count: int,
+    version: str,
+    today: date,
+    *,
+    key: str,
+    tag: str,
+    offered: Downloads | None = None,
 ) -> None:
     """``build(fmt)`` is called only when a download is clicked: building every record of a
-    large view on each rerun would cost seconds."""
+    large view on each rerun would cost seconds. ``offered``: the formats a large view can be
+    written in, and why not the others (default: every format)."""
     text.markdown("**Download this view**")
     if not count:
         text.caption("The view is empty: the files will be valid but hold no incidents.")
-    columns = st.columns(len(export.FORMATS))
-    for column, (fmt, mime) in zip(columns, export.FORMATS.items(), strict=True):
+    formats = {fmt: mime for fmt, mime in export.FORMATS.items() if offered is None or fmt in offered.formats}
+    if offered is not None and offered.note:
+        text.caption("{}", offered.note)
+    if not formats:
+        return
+    columns = st.columns(len(formats))
+    for column, (fmt, mime) in zip(columns, formats.items(), strict=True):
         with column:
             st.download_button(
                 BUTTONS[fmt],

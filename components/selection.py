@@ -9,7 +9,7 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
-from components.data import current_catalog
+from components.data import current_dataset
 from components.mapview import open_group
 from components.url_state import open_incident, set_date_window, set_proximity
 from incidents import periods
@@ -68,9 +68,9 @@ def _apply(action: OpenRow | NarrowTo | OpenGroup | None) -> bool:
         open_group(action.key)
         return True
     if isinstance(action, OpenRow):
-        frame = current_catalog().frame
-        if 0 <= action.row < len(frame):
-            open_incident(cast(str, frame["id"].iat[action.row]))  # cast: ids are text
+        incident_id = current_dataset().id_of_row(action.row)
+        if incident_id is not None:
+            open_incident(incident_id)
             return True
     elif isinstance(action, NarrowTo):
         if action.near:

@@ -42,9 +42,16 @@ def shown_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[::-1].head(TABLE_ROW_LIMIT) if len(frame) > TABLE_ROW_LIMIT else frame
 
 
-def render_table(frame: pd.DataFrame, *, key: str, permalink, on_select, total: int) -> None:
+def render_table(
+    frame: pd.DataFrame, *, key: str, permalink, on_select, total: int, downloads_hold_all: bool = True
+) -> None:
     if total > len(frame):
-        text.caption("Showing the newest {} of {} incidents; the downloads hold all.", f"{len(frame):,}", f"{total:,}")
+        text.caption(
+            "Showing the newest {} of {} incidents{}.",
+            f"{len(frame):,}",
+            f"{total:,}",
+            "; the downloads hold all" if downloads_hold_all else "",
+        )
     st.dataframe(
         table_frame(frame, permalink),
         key=key,

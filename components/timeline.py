@@ -12,11 +12,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from pandas.tseries.offsets import MonthEnd
 
 from components import text, timeaxis
 from incidents.palette import OTHER_COLOUR, category_index, category_label, hover_labels
 from incidents.periods import Window
-from incidents.stats import counts_by_month
+from incidents.stats import MonthlyCounts
 from incidents.vocab import TYPES, vocabulary
 
 # Above this many incidents the timeline shows monthly counts per lane instead of markers.
@@ -30,18 +31,16 @@ def is_binned(frame: pd.DataFrame) -> bool:
     return len(frame) > TIMELINE_POINT_LIMIT
 
 
-def _lane_traces_binned(frame: pd.DataFrame, index: np.ndarray, codes: list[str], colours: dict[str, str],
-                        labels: list[str]) -> list[go.Scatter]:  # fmt: skip
-    """Monthly counts per lane, counted with numpy (this runs on every rerun at scale)."""
-    unique_months, counts = counts_by_month(frame["date"], index, len(codes))
+def _lane_traces_binned(monthly: MonthlyCounts, colours: dict[str, str], labels: list[str]) -> list[go.Scatter]:
+    """Monthly counts per lane (counted with numpy, or by the query engine at scale)."""
+    counts = monthly.counts
     largest = max(int(counts.max()), 1) if counts.size else 1
     traces = []
-    for position, code in enumerate(codes):
+    for position in monthly.present():
+        code = monthly.codes[position]
         present = counts[position] > 0
-        if not present.any():
-            continue
         lane_counts = counts[position][present]
-        lane_months = unique_months[present]
+        lane_months = monthly.months[present]
         traces.append(
             go.Scatter(
                 x=lane_months.astype("datetime64[D]"),
@@ -133,15 +132,20 @@ def _lane_traces(frame: pd.DataFrame, in_lane: np.ndarray, lane: str, colour: st
     return traces
 
 
-def _axis_range(frame: pd.DataFrame, window: Window | None) -> tuple[str, str]:
-    """The dates first shown: the date window if it has both ends, else the data's span."""
+def _axis_range(frame: pd.DataFrame, window: Window | None, monthly: MonthlyCounts | None) -> tuple[str, str]:
+    """The dates first shown: the date window if it has both ends, else the data's span (the
+    counted months' when the rows drawn are only the newest of the view)."""
     if window is not None and window.start is not None and window.end is not None:
         return timeaxis.window_range(window.start, window.end)
-    if frame.empty:
+    if monthly is not None and len(monthly.months):
+        span = (pd.Timestamp(monthly.months[0]).date(), (pd.Timestamp(monthly.months[-1]) + MonthEnd(0)).date())
+    elif frame.empty:
         today = pd.Timestamp.today().date()
         return timeaxis.padded_range(today, today)
-    first = window.start if window is not None and window.start else frame["date"].min().date()
-    last = window.end if window is not None and window.end else frame["end"].max().date()
+    else:
+        span = (frame["date"].min().date(), frame["end"].max().date())
+    first = window.start if window is not None and window.start else span[0]
+    last = window.end if window is not None and window.end else span[1]
     return timeaxis.padded_range(first, last)
 
 
@@ -185,17 +189,23 @@ def build_timeline_figure(
     playing: Window | None = None,
     series_rows: list[int] | None = None,
     sorties: pd.Series | None = None,
+    monthly: MonthlyCounts | None = None,
 ):
     """Lanes by the colour-by field, zoomable along time only: the lanes (y) never zoom, so
     every lane keeps its label at every zoom. ``sorties``: daily PLA sorties, drawn as a strip
-    under the lanes on the same date axis, so it stays aligned at every zoom."""
+    under the lanes on the same date axis, so it stays aligned at every zoom. ``monthly``: the
+    counts of a view larger than ``frame`` holds (incidents/dataset.py), drawn as lanes of
+    monthly counts."""
     index, codes = category_index(frame, field, colours)
     labels = [category_label(field, code) for code in codes]
-    present = np.unique(index).tolist()
+    if monthly is None and is_binned(frame):
+        monthly = MonthlyCounts.of_rows(frame["date"], index, codes)
     figure = go.Figure()
-    if is_binned(frame):
-        figure.add_traces(_lane_traces_binned(frame, index, codes, colours, labels))
+    if monthly is not None:
+        present = monthly.present()
+        figure.add_traces(_lane_traces_binned(monthly, colours, labels))
     else:
+        present = np.unique(index).tolist()
         for position in present:
             colour = colours.get(codes[position], OTHER_COLOUR)
             figure.add_traces(_lane_traces(frame, index == position, labels[position], colour))
@@ -224,7 +234,7 @@ def build_timeline_figure(
     figure.update_layout(
         height=max(140, 50 + LANE_PX * len(lanes)) + (STRIP_PX if strip else 0),
         margin={"l": 10, "r": 10, "t": 4, "b": 40},
-        xaxis=timeaxis.timeline_axis(_axis_range(frame, window)),
+        xaxis=timeaxis.timeline_axis(_axis_range(frame, window, monthly)),
         # fixedrange: zooming and panning move the dates only; the lanes stay as they are.
         yaxis={"categoryorder": "array", "categoryarray": lanes[::-1], "automargin": True, "fixedrange": True},
         # Pan by dragging, zoom with Ctrl + wheel (components/window.py); a click selects (opens)
@@ -277,16 +287,21 @@ def render_timeline(
     series_rows: list[int] | None = None,
     grouped: list[str] | None = None,
     sorties: pd.Series | None = None,
+    monthly: MonthlyCounts | None = None,
+    total: int | None = None,
 ) -> None:
-    """``grouped``: labels of the categories that share the grey "All others" lane."""
-    if is_binned(frame):
+    """``grouped``: labels of the categories that share the grey "All others" lane;
+    ``monthly`` and ``total``: the counts of a view larger than ``frame`` holds."""
+    total = len(frame) if total is None else total
+    if monthly is not None or is_binned(frame):
         text.caption(
-            f"{len(frame):,} incidents: the timeline shows monthly counts ({TIMELINE_POINT_LIMIT:,} single "
+            f"{total:,} incidents: the timeline shows monthly counts ({TIMELINE_POINT_LIMIT:,} single "
             "incidents at most). Click a month to narrow the dates to it."
         )
     figure = build_timeline_figure(
-        frame, field, colours, open_row, window=window, playing=playing, series_rows=series_rows, sorties=sorties
-    )
+        frame, field, colours, open_row, window=window, playing=playing, series_rows=series_rows, sorties=sorties,
+        monthly=monthly,
+    )  # fmt: skip
     st.plotly_chart(
         figure,
         key=key,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from components.url_state import WIDGET_KEYS, set_date_window
@@ -84,14 +83,14 @@ def render_shown_button() -> None:
     _shown_button(key=SHOWN_KEY, on_shown_change=_on_shown)
 
 
-def render_window_controls(dates: pd.Series, ends: pd.Series, today: date) -> None:
-    """Presets and the window slider, for the whole data's dates (not the filtered ones: a
-    window must be able to widen again)."""
-    if dates.empty:
+def render_window_controls(span: tuple[date, date] | None, years: list[int], today: date) -> None:
+    """Presets and the window slider, for the whole data's first date and last day (``span``)
+    and its ``years``: not the filtered ones, since a window must be able to widen again."""
+    if span is None:
         return
-    bounds = (dates.min().date(), max(ends.max().date(), dates.min().date()))
+    bounds = span
     window = current_window()
-    options = {preset.label: preset.window for preset in periods.presets(dates, today)}
+    options = {preset.label: preset.window for preset in periods.presets(years, today)}
     # Show which preset the current window is, if any (a link or the sidebar may have set it).
     st.session_state[PRESET_KEY] = next((label for label, w in options.items() if w == window), None)
     st.pills(

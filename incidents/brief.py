@@ -127,13 +127,14 @@ def _code(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _caption(shown: int, total: int) -> str:
+def _caption(shown: int, total: int, downloads_hold_all: bool) -> str:
     if shown < total:
-        return f"The newest {shown:,} of the {total:,} incidents of this view (the downloads hold all)"
+        held = " (the downloads hold all)" if downloads_hold_all else ""
+        return f"The newest {shown:,} of the {total:,} incidents of this view{held}"
     return f"The {total:,} incidents of this view"
 
 
-def print_table(rows: pd.DataFrame, sources: Mapping[str, list[Source]], total: int) -> str:
+def print_table(rows: pd.DataFrame, urls: Mapping[str, list[str]], total: int, downloads_hold_all: bool = True) -> str:
     """The view's table for print: date, title, type, region, parties and every source's URL."""
     head = "".join(f"<th scope='col'>{name}</th>" for name in ("Date", "Title", "Type", "Region", "Parties", "Sources"))
     # Labels once per code, not once per row.
@@ -143,12 +144,12 @@ def print_table(rows: pd.DataFrame, sources: Mapping[str, list[Source]], total: 
     body = []
     for row in rows.itertuples():
         parties = html_text(f"{actors[row.initiator]} → {actors[row.target]}")
-        urls = "<br>".join(html_text(source.url) for source in sources.get(str(row.id), []))
+        listed = "<br>".join(html_text(url) for url in urls.get(str(row.id), []))
         body.append(
             f"<tr><td>{row.date:%Y-%m-%d}</td><td>{html_text(row.title)}</td><td>{types[row.type]}</td>"
-            f"<td>{regions[row.region]}</td><td>{parties}</td><td class='atlas-urls'>{urls}</td></tr>"
+            f"<td>{regions[row.region]}</td><td>{parties}</td><td class='atlas-urls'>{listed}</td></tr>"
         )
     return (
-        f"<table class='atlas-print-table'><caption>{_caption(len(rows), total)}</caption>"
+        f"<table class='atlas-print-table'><caption>{_caption(len(rows), total, downloads_hold_all)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )

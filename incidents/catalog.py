@@ -123,13 +123,13 @@ def load_catalog(
     roots = [paths] if isinstance(paths, Path) else list(paths)
     single = roots[0] if len(roots) == 1 and not roots[0].is_dir() else None
     if single is not None and single.suffix not in RECORD_SUFFIXES and (refused := refuse_special_file(single)):
-        return Catalog(incident_frame([]), {}, [Problem(_display(single), "(file)", refused)])
+        return Catalog(incident_frame([]), {}, [Problem(display_path(single), "(file)", refused)])
     if len(roots) == 1 and roots[0].is_file() and roots[0].suffix in TABULAR_SUFFIXES:
         return _load_table(roots[0])
     if len(roots) == 1 and roots[0].is_file() and roots[0].suffix in DOCUMENT_SUFFIXES:
         return _load_documents(roots[0], gazetteer or default_gazetteer(), known_ids)
     gazetteer = gazetteer or default_gazetteer()
-    results = [read_record(path, _display(path), root) for path, root in _record_files(roots)]
+    results = [read_record(path, display_path(path), root) for path, root in _record_files(roots)]
     return _catalog(results, gazetteer, known_ids)
 
 
@@ -148,7 +148,7 @@ def _catalog(results: list[ReadResult], gazetteer: Gazetteer, known_ids: Set[str
 
 
 def _load_table(path: Path) -> Catalog:
-    shown = _display(path)
+    shown = display_path(path)
     try:
         table = read_table(path)
     except TooManyRows as error:
@@ -160,7 +160,7 @@ def _load_table(path: Path) -> Catalog:
 
 
 def _load_documents(path: Path, gazetteer: Gazetteer, known_ids: Set[str]) -> Catalog:
-    shown = _display(path)
+    shown = display_path(path)
     documents, problems = read_documents(path)
     results = []
     for number, data in enumerate(documents, start=1):
@@ -180,7 +180,7 @@ def _incident(result: ReadResult) -> Incident:
     return result.incident
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:

@@ -28,7 +28,15 @@ import pyarrow.parquet as pq
 
 from incidents.flat import catalog_frame
 from incidents.problems import Problem
-from incidents.tabular import ROW, Tally, TooManyRows, file_version, max_rows, parquet_rows, validate_table
+from incidents.tabular import (
+    ROW,
+    Tally,
+    TooManyRows,
+    file_version,
+    max_queried_rows,
+    parquet_rows,
+    validate_table,
+)
 
 BATCH_ROWS = 250_000
 CACHE_ENV = "INCIDENTS_CACHE"
@@ -37,10 +45,10 @@ TEXT = pa.string()
 SCHEMA = pa.schema([pa.field(name, kind) for name, kind in [
     ("id", TEXT), ("title", TEXT), ("date", pa.timestamp("us")), ("end", pa.timestamp("us")),
     ("date_precision", TEXT), ("type", TEXT), ("escalation_risk", TEXT), ("verification", TEXT), ("region", TEXT),
-    ("lat", pa.float64()), ("lon", pa.float64()), ("radius_km", pa.float64()), ("initiator", TEXT),
-    ("target", TEXT), ("initiators", TEXT), ("targets", TEXT), ("categories", TEXT), ("platforms", TEXT),
-    ("series", TEXT), ("n_sources", pa.int64()), ("search_text", TEXT), ("row", pa.int64()),
-    (SOURCE_ROW, pa.int64()),
+    ("location_name", TEXT), ("lat", pa.float64()), ("lon", pa.float64()), ("radius_km", pa.float64()),
+    ("initiator", TEXT), ("target", TEXT), ("initiators", TEXT), ("targets", TEXT), ("categories", TEXT),
+    ("platforms", TEXT), ("behaviours", TEXT), ("collections", TEXT), ("series", TEXT), ("n_sources", pa.int64()),
+    ("search_text", TEXT), ("source_urls", TEXT), ("row", pa.int64()), (SOURCE_ROW, pa.int64()),
 ]])  # fmt: skip
 
 
@@ -60,13 +68,14 @@ def cache_dir() -> Path:
 
 
 # Bumped when the compiled file's layout changes, so an older cached file is rebuilt
-# (2: rows in date order).
-LAYOUT = 2
+# (2: rows in date order; 3: the place name, behaviours, collections and source URLs, which
+# the page, its printed table and the behaviour= and collection= filters read).
+LAYOUT = 3
 
 
 def _cache_key(source: Path) -> str:
     stat = source.stat()
-    signature = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{max_rows()}|{LAYOUT}"
+    signature = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{max_queried_rows()}|{LAYOUT}"
     return hashlib.sha256(signature.encode()).hexdigest()[:16]
 
 
@@ -91,8 +100,8 @@ def compiled(source: Path, shown: str) -> Compiled:
 def compile_parquet(source: Path, target: Path, shown: str) -> Compiled:
     """Validate ``source`` a batch at a time and write its valid rows as catalog rows."""
     total = parquet_rows(source)
-    if total > max_rows():
-        return Compiled(target, 0, [Problem(shown, "(file)", str(TooManyRows(total)))], "")
+    if total > max_queried_rows():
+        return Compiled(target, 0, [Problem(shown, "(file)", str(TooManyRows(total, queried=True)))], "")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".partial")
     tally, problems, written, first_row = Tally(), list[Problem](), 0, 2
@@ -105,7 +114,9 @@ def compile_parquet(source: Path, target: Path, shown: str) -> Compiled:
                 break
             rows = catalog_frame(valid.drop(columns=[ROW]))
             rows["row"] = np.arange(written, written + len(rows))
-            rows[SOURCE_ROW] = valid[ROW].to_numpy()[_order(valid, rows)]
+            order = _order(valid, rows)
+            rows[SOURCE_ROW] = valid[ROW].to_numpy()[order]
+            rows["source_urls"] = valid["source_urls"].astype(str).to_numpy()[order]
             writer.write_table(pa.Table.from_pandas(rows[SCHEMA.names], schema=SCHEMA, preserve_index=False))
             written += len(rows)
     repeated = _repeated_ids(partial, tally)

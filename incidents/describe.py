@@ -8,12 +8,17 @@ them through components/text.py, which escapes them like any record text.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from incidents.geo import GROUP_DECIMALS
 from incidents.labels import actor_label, label
 from incidents.model import Incident
+
+if TYPE_CHECKING:  # incidents.dataset writes published pages, which describe incidents
+    from incidents.dataset import Summary
 
 MOST_NAMED = 4  # categories named in a summary; the rest are counted as "others"
 
@@ -22,9 +27,7 @@ def _months(stamps: pd.Series) -> pd.Series:
     return pd.Series(stamps.dt.to_period("M"))
 
 
-def period(frame: pd.DataFrame) -> str:
-    """``July 2023``, ``2023`` or ``March 2014 to July 2023``: the span of the incidents' dates."""
-    first, last = frame["date"].min(), frame["date"].max()
+def _period(first: pd.Timestamp, last: pd.Timestamp) -> str:
     if (first.year, first.month) == (last.year, last.month):
         return f"{first:%B %Y}"
     if first.year == last.year and first.month == 1 and last.month == 12:
@@ -32,15 +35,24 @@ def period(frame: pd.DataFrame) -> str:
     return f"{first:%B %Y} to {last:%B %Y}"
 
 
-def counted(frame: pd.DataFrame, field: str) -> str:
-    """``Syria`` when all share one value, else ``Syria 4, Black Sea 2 and 1 other``."""
-    counts = frame[field].fillna("").value_counts()
+def period(frame: pd.DataFrame) -> str:
+    """``July 2023``, ``2023`` or ``March 2014 to July 2023``: the span of the incidents' dates."""
+    return _period(frame["date"].min(), frame["date"].max())
+
+
+def _counted(counts: pd.Series, field: str) -> str:
+    counts = counts[counts > 0].sort_values(ascending=False, kind="stable")
     names = [(label(field, str(code) or None), int(count)) for code, count in counts.items()]
     if len(names) == 1:
         return names[0][0]
     shown = ", ".join(f"{name} {count}" for name, count in names[:MOST_NAMED])
     rest = len(names) - MOST_NAMED
     return shown + (f" and {rest} other{'s' if rest > 1 else ''}" if rest > 0 else "")
+
+
+def counted(frame: pd.DataFrame, field: str) -> str:
+    """``Syria`` when all share one value, else ``Syria 4, Black Sea 2 and 1 other``."""
+    return _counted(frame[field].fillna("").value_counts(), field)
 
 
 def _incidents(count: int) -> str:
@@ -65,7 +77,19 @@ def largest_point(frame: pd.DataFrame) -> tuple[int, str] | None:
     return int(counts[top]), str(located["location_name"].iloc[first[top]])
 
 
-def describe_map(frame: pd.DataFrame) -> str:
+def _summary_period(summary: Summary) -> str:
+    months = summary.monthly.total()
+    months = months[months > 0]
+    return _period(months.index[0], months.index[-1])
+
+
+def describe_map(frame: pd.DataFrame, summary: Summary | None = None) -> str:
+    """``summary``: the counts of a view larger than the rows drawn (incidents/dataset.py)."""
+    if summary is not None:
+        return (
+            f"Map of {_incidents(summary.total)} in {_counted(summary.regions, 'region')}, {_summary_period(summary)}, "
+            "as counts per grid cell."
+        )
     if frame.empty:
         return "Map: no incident in this view."
     sentence = f"Map of {_incidents(len(frame))} in {counted(frame, 'region')}, {period(frame)}"
@@ -75,13 +99,24 @@ def describe_map(frame: pd.DataFrame) -> str:
     return sentence + "."
 
 
+def _busiest(per_month: pd.Series) -> str:
+    """``per_month``: incidents per month (index: the months' first days); the earliest of equals."""
+    ordered = per_month.sort_index()
+    top = int(np.argmax(ordered.to_numpy()))
+    return f"{pd.Timestamp(ordered.index[top]):%B %Y} ({int(ordered.iloc[top])})"
+
+
 def busiest_month(frame: pd.DataFrame) -> str:
-    months = _months(frame["date"]).value_counts()
-    top = months.index[0]
-    return f"{top.to_timestamp():%B %Y} ({int(months.iloc[0])})"
+    months, counts = np.unique(frame["date"].to_numpy().astype("datetime64[M]"), return_counts=True)
+    return _busiest(pd.Series(counts, index=pd.DatetimeIndex(months.astype("datetime64[ns]"))))
 
 
-def describe_timeline(frame: pd.DataFrame) -> str:
+def describe_timeline(frame: pd.DataFrame, summary: Summary | None = None) -> str:
+    if summary is not None:
+        return (
+            f"Timeline of {_incidents(summary.total)}, {_summary_period(summary)}, by type: "
+            f"{_counted(summary.types, 'type')}; busiest month {_busiest(summary.monthly.total())}."
+        )
     if frame.empty:
         return "Timeline: no incident in this view."
     return (
@@ -90,13 +125,19 @@ def describe_timeline(frame: pd.DataFrame) -> str:
     )
 
 
-def describe_overview(frame: pd.DataFrame) -> str:
-    if frame.empty:
+def describe_overview(frame: pd.DataFrame, summary: Summary | None = None) -> str:
+    if summary is not None:
+        per_month = summary.monthly.total()
+        total, types, busiest = summary.total, _counted(summary.types, "type"), _busiest(per_month)
+        months = int((per_month > 0).sum())
+    elif frame.empty:
         return "Overview: no incident in this view."
-    months = _months(frame["date"]).nunique()
+    else:
+        total, types, busiest = len(frame), counted(frame, "type"), busiest_month(frame)
+        months = _months(frame["date"]).nunique()
     return (
-        f"Bar charts of {_incidents(len(frame))}: by type {counted(frame, 'type')}; per month over "
-        f"{months} month{'' if months == 1 else 's'} with incidents, the busiest {busiest_month(frame)}."
+        f"Bar charts of {_incidents(total)}: by type {types}; per month over "
+        f"{months} month{'' if months == 1 else 's'} with incidents, the busiest {busiest}."
     )
 
 

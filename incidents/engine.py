@@ -70,6 +70,20 @@ class Bins:
     counts: np.ndarray
 
 
+@dataclass(frozen=True)
+class Extent:
+    """How many incidents a view holds and where and when they lie: the bounding box of
+    their positions, the first date and the last day of any span."""
+
+    count: int
+    south: float
+    north: float
+    west: float
+    east: float
+    first: pd.Timestamp
+    last: pd.Timestamp
+
+
 class Engine(ABC):
     """What a rerun asks of the data, whatever runs it."""
 
@@ -192,8 +206,10 @@ class QueryEngine(Engine):
         self.backend = backend
         self.table = table
         self.gazetteer = gazetteer
-        self._month_totals: OrderedDict[ViewState, pd.Series] = OrderedDict()
-        self._month_lock = threading.Lock()
+        # Answers remembered for the last ANSWERS_KEPT (kind, view, column): a rerun asks the
+        # count, the months and the sample of one view, and the charts of it again on a click.
+        self._answers: OrderedDict[tuple[str, ViewState, str], Any] = OrderedDict()
+        self._answers_lock = threading.Lock()
         self._query_lock: AbstractContextManager[Any] = (
             threading.Lock() if name == "duckdb" else contextlib.nullcontext()
         )
@@ -234,35 +250,45 @@ class QueryEngine(Engine):
         return int(self.month_totals(state).sum())
 
     def month_totals(self, state: ViewState) -> pd.Series:
-        """Incidents of the view per month (first day of the month, ascending), remembered
-        for the last MONTH_TOTALS_KEPT views: a rerun asks the count and the sample of one view."""
-        with self._month_lock:
-            if state in self._month_totals:
-                self._month_totals.move_to_end(state)
-                return self._month_totals[state]
+        """Incidents of the view per month (first day of the month, ascending), remembered."""
+        totals = self._recalled(("totals", state, ""))
+        if totals is not None:
+            return cast(pd.Series, totals)
         kept = self.kept(state)
         found = self._run(kept.group_by(kept["date"].truncate("M").name("month")).aggregate(n=kept.count()))
-        totals: pd.Series = found.dropna(subset=["month"]).set_index("month")["n"].astype(np.int64).sort_index()
-        self._remember_totals(state, totals)
-        return totals
+        totals = found.dropna(subset=["month"]).set_index("month")["n"].astype(np.int64).sort_index()
+        self._remember(("totals", state, ""), totals)
+        return cast(pd.Series, totals)
 
-    def _remember_totals(self, state: ViewState, totals: pd.Series) -> None:
-        with self._month_lock:
-            self._month_totals[state] = totals
-            while len(self._month_totals) > MONTH_TOTALS_KEPT:
-                self._month_totals.popitem(last=False)
+    def _recalled(self, key: tuple[str, ViewState, str]) -> Any:
+        with self._answers_lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key]
+        return None
+
+    def _remember(self, key: tuple[str, ViewState, str], answer: Any) -> None:
+        with self._answers_lock:
+            self._answers[key] = answer
+            while len(self._answers) > ANSWERS_KEPT:
+                self._answers.popitem(last=False)
 
     def ids(self, state: ViewState) -> list[str]:
         return sorted(self._run(self.kept(state).select("id"))["id"].astype(str))
 
     def monthly(self, state: ViewState, column: str) -> pd.DataFrame:
+        """Remembered: a large view's page asks it for the drawn rows and again for its charts."""
+        remembered = self._recalled(("monthly", state, column))
+        if remembered is not None:
+            return cast(pd.DataFrame, remembered)
         kept = self.kept(state)
         month = kept["date"].truncate("M").name("month")
         counts = self._run(kept.group_by([month, kept[column].name("value")]).aggregate(count=kept.count()))
         found = _monthly_frame(counts[["month", "value", "count"]], "value")
         # The chart's months summed are the view's months: the count and the sample need no scan.
         totals = found.groupby("month")["count"].sum().astype(np.int64).sort_index()
-        self._remember_totals(state, totals)
+        self._remember(("totals", state, ""), totals)
+        self._remember(("monthly", state, column), found)
         return found
 
     def bins(self, state: ViewState, cell_deg: float) -> Bins:
@@ -289,6 +315,51 @@ class QueryEngine(Engine):
         found = self._run(recent.order_by([recent["date"].desc(), recent["id"].desc()]).limit(limit).select(present))
         return cast(pd.DataFrame, found).reset_index(drop=True)
 
+    # --- what a queried dataset asks beyond a rerun's charts (incidents/dataset.py) --------
+
+    def extent(self, state: ViewState) -> Extent | None:
+        """The view's count, bounding box and dates in one aggregate (None when empty)."""
+        kept = self.kept(state)
+        found = self._run(
+            kept.aggregate(
+                n=kept.count(), south=kept["lat"].min(), north=kept["lat"].max(), west=kept["lon"].min(),
+                east=kept["lon"].max(), first=kept["date"].min(), last=kept["end"].max(),
+            )
+        ).iloc[0]  # fmt: skip
+        if not found["n"]:
+            return None
+        return Extent(
+            int(found["n"]), float(found["south"]), float(found["north"]), float(found["west"]),
+            float(found["east"]), pd.Timestamp(found["first"]), pd.Timestamp(found["last"]),
+        )  # fmt: skip
+
+    def value_counts(self, column: str, state: ViewState | None = None) -> pd.Series:
+        """Incidents per value of ``column`` in the view (default: the whole data), by value."""
+        kept = self.table if state is None else self.kept(state)
+        found = self._run(kept.group_by(kept[column].name("value")).aggregate(n=kept.count()))
+        values = found["value"].astype(object).where(found["value"].notna(), "")
+        return pd.Series(found["n"].astype(np.int64).to_numpy(), index=pd.Index(values, name=column), name="count")
+
+    def pair_counts(self, state: ViewState, first: str, second: str) -> tuple[pd.Series, pd.Series]:
+        """Incidents of the view per value of ``first`` and per value of ``second``, from one
+        scan grouped by both (two small columns: a few hundred pairs)."""
+        kept = self.kept(state)
+        found = self._run(kept.group_by([kept[first], kept[second]]).aggregate(n=kept.count()))
+        return found.groupby(first)["n"].sum().astype(np.int64), found.groupby(second)["n"].sum().astype(np.int64)
+
+    def where(self, condition: Any, columns: Sequence[str]) -> pd.DataFrame:
+        """The rows of the whole data meeting ``condition`` (an ibis predicate on ``table``)."""
+        return cast(pd.DataFrame, self._run(self.table.filter(condition).select(list(columns))))
+
+    def kept_among(self, state: ViewState, incident_ids: Sequence[str]) -> set[str]:
+        """Which of these incidents the view keeps."""
+        kept = self.kept(state)
+        return set(self._run(kept.filter(kept["id"].isin(list(incident_ids))).select("id"))["id"].astype(str))
+
+    def view_values(self, state: ViewState, column: str) -> np.ndarray:
+        """One column of every row of the view (e.g. its source rows, for an export)."""
+        return cast(np.ndarray, self._run(self.kept(state).select(column))[column].to_numpy())
+
     def playback_count(self, state: ViewState, window: periods.Window) -> int:
         kept = self.kept(state)
         inside = _window_predicate(kept, window)
@@ -310,8 +381,8 @@ class QueryEngine(Engine):
         return _comparison_frame(counts, column)
 
 
-# Views whose month totals a query engine remembers (a few sessions' current views).
-MONTH_TOTALS_KEPT = 64
+# Answers a query engine remembers (a few sessions' current views; each a few KB).
+ANSWERS_KEPT = 128
 
 
 def _month_of_newest(totals: pd.Series, limit: int) -> pd.Timestamp | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -20,26 +20,38 @@ OTHER_COLOUR = "#7A7A7A"
 MAX_CATEGORIES = len(COLOURS)
 
 
-def category_order(field: str, full_frame: pd.DataFrame) -> list[str]:
-    """The categories that get a colour: the MAX_CATEGORIES most frequent in the whole data,
-    in vocabulary order where there is one; the rest share OTHER's grey."""
-    counts = full_frame[field].fillna("").value_counts()
-    frequent = [code for code in counts.index if code][:MAX_CATEGORIES]
+def value_counts(full_frame: pd.DataFrame, field: str) -> pd.Series:
+    """How many incidents of the whole data have each value of ``field``, most first (a
+    query engine counts the same where the data lies: incidents/dataset.py)."""
+    return most_first(full_frame[field].fillna("").value_counts())
+
+
+def most_first(counts: pd.Series) -> pd.Series:
+    """Counts by value, the largest first and ties by value: the same order whoever counted."""
+    order = np.lexsort((counts.index.astype(str).to_numpy(), -counts.to_numpy()))
+    return counts.iloc[order]
+
+
+def category_order(field: str, counts: pd.Series) -> list[str]:
+    """The categories that get a colour: the MAX_CATEGORIES most frequent in the whole data
+    (``counts``: ``value_counts``), in vocabulary order where there is one; the rest share
+    OTHER's grey."""
+    frequent = [code for code in most_first(counts).index if code][:MAX_CATEGORIES]
     if field in FIELD_VOCABULARY:
         return [code for code in codes(field) if code in frequent]
     return frequent
 
 
-def grouped(field: str, full_frame: pd.DataFrame) -> list[str]:
+def grouped(field: str, counts: pd.Series) -> list[str]:
     """The categories present in the data that share OTHER's colour (to say so on the page)."""
-    coloured = set(category_order(field, full_frame))
-    present = [code for code in full_frame[field].dropna().unique() if code and code not in coloured]
+    coloured = set(category_order(field, counts))
+    present = [code for code in counts.index if code and code not in coloured]
     order = list(codes(field)) if field in FIELD_VOCABULARY else sorted(present)
     return [code for code in order if code in present]
 
 
-def colour_map(field: str, full_frame: pd.DataFrame) -> dict[str, str]:
-    order = category_order(field, full_frame)
+def colour_map(field: str, counts: pd.Series) -> dict[str, str]:
+    order = category_order(field, counts)
     return {code: COLOURS[i % len(COLOURS)] for i, code in enumerate(order)}
 
 
@@ -56,12 +68,13 @@ def category_index(frame: pd.DataFrame, field: str, mapping: dict[str, str]) -> 
     return index, codes
 
 
-def add_colour_columns(full_frame: pd.DataFrame, fields: Iterable[str]) -> None:
-    """Precompute each colour-by field's category index once per dataset, so a rerun does
-    not classify strings again (a third of a rerun at 100k incidents)."""
-    for field in fields:
-        index, _ = category_index(full_frame, field, colour_map(field, full_frame))
-        full_frame[f"{PRECOMPUTED_PREFIX}{field}"] = index
+def add_colour_columns(frame: pd.DataFrame, colours: Mapping[str, dict[str, str]]) -> None:
+    """Precompute each colour-by field's category index once per dataset (``colours``: field
+    -> its colour map over the whole data), so a rerun does not classify strings again (a
+    third of a rerun at 100k incidents)."""
+    for field, mapping in colours.items():
+        index, _ = category_index(frame, field, mapping)
+        frame[f"{PRECOMPUTED_PREFIX}{field}"] = index
 
 
 def category_label(field: str, code: str) -> str:

@@ -62,11 +62,10 @@ class Preset:
     window: Window
 
 
-def presets(dates: pd.Series, today: date) -> list[Preset]:
+def presets(years: list[int], today: date) -> list[Preset]:
     """All, the last 12 months (up to today, inclusive) and each year with incidents."""
     year_ago = (pd.Timestamp(today) - pd.DateOffset(years=1)).date()  # 29 Feb -> 28 Feb
     last_year = Window(year_ago + timedelta(days=1), today)
-    years = sorted({int(year) for year in pd.DatetimeIndex(dates).year.unique()}) if len(dates) else []
     return [
         Preset("All", Window(None, None)),
         Preset("Last 12 months", last_year),

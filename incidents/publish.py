@@ -147,8 +147,7 @@ def _table(frame: pd.DataFrame) -> dict[str, Any]:
     return columns
 
 
-def _categories(catalog: Catalog, frame: pd.DataFrame, field: str) -> tuple[np.ndarray, list[dict[str, str]]]:
-    colours = palette.colour_map(field, catalog.frame)
+def _categories(frame: pd.DataFrame, field: str, colours: dict[str, str]) -> tuple[np.ndarray, list[dict[str, str]]]:
     index, codes = palette.category_index(frame, field, colours)
     legend = [
         # category_label escapes for plotly (the timeline's lane names); the page shows it there only.
@@ -159,7 +158,13 @@ def _categories(catalog: Catalog, frame: pd.DataFrame, field: str) -> tuple[np.n
 
 
 def page_data(
-    catalog: Catalog, state: ViewState, frame: pd.DataFrame, incidents: list[Incident], link: str, day: date
+    catalog: Catalog,
+    state: ViewState,
+    frame: pd.DataFrame,
+    incidents: list[Incident],
+    link: str,
+    day: date,
+    colours: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Everything the page shows, as compact JSON: columns for the map, the timeline and the
     table (one list per field), and one detail array per incident. ``frame``: the rows
@@ -167,7 +172,9 @@ def page_data(
     kept = {incident.id for incident in incidents}
     frame = frame[frame["id"].isin(kept)]
     by_id = {incident.id: incident for incident in incidents}
-    index, legend = _categories(catalog, frame, state.color)
+    if colours is None:
+        colours = palette.colour_map(state.color, palette.value_counts(catalog.frame, state.color))
+    index, legend = _categories(frame, state.color, colours)
     opened = by_id.get(state.incident or "")
     bounds = view.map_bounds(frame, state, opened, view.proximity_place(state))
     return {
@@ -234,15 +241,19 @@ def page_html(data: dict[str, Any], bundle: str | None = None) -> str:
     return re.sub(r"\{\{[a-z]+\}\}", lambda match: replacements[match.group(0)], template)
 
 
-def publish_view(catalog: Catalog, state: ViewState, link: str = "", day: date | None = None) -> PublishedView:
+def publish_view(
+    catalog: Catalog, state: ViewState, link: str = "", day: date | None = None, colours: dict[str, str] | None = None
+) -> PublishedView:
     """The view as one HTML file: exactly the incidents ``view.apply`` keeps, less the rows
-    whose full record does not validate (named in ``problems``, as every export does)."""
+    whose full record does not validate (named in ``problems``, as every export does).
+    ``colours``: the colour-by field's colours over the whole data, when ``catalog`` holds
+    only the view (a queried dataset's, incidents/dataset.py); else from ``catalog``."""
     day = day or date.today()
     frame = view.apply(catalog.frame, state)
     problems: list[Problem] = []
     incidents = list(catalog.iter_records(frame["id"], problems))
     link = link or "?" + view.view_query(state)
-    data = page_data(catalog, state, frame, incidents, link, day)
+    data = page_data(catalog, state, frame, incidents, link, day, colours)
     return PublishedView(page_html(data), len(incidents), problems)
 
 

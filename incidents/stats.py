@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import cast
 
 import numpy as np
@@ -73,6 +74,42 @@ def readme_blocks(readme: str, frame: pd.DataFrame, shares: SourceShares) -> str
     readme = replace_block(readme, counts_markdown(frame))
     readme = replace_block(readme, collections_markdown(frame, shares), COLLECTIONS_START, COLLECTIONS_END)
     return replace_block(readme, links_markdown(), LINKS_START, LINKS_END)
+
+
+@dataclass(frozen=True)
+class MonthlyCounts:
+    """Incidents per month and category: ``months`` (datetime64[M], ascending), the category
+    ``codes`` (a colour map's codes, then OTHER) and ``counts[category, month]``. Counted from
+    the drawn rows (``of_rows``) or by a query engine (``of_long``), the charts draw them alike."""
+
+    months: np.ndarray
+    codes: list[str]
+    counts: np.ndarray
+
+    @classmethod
+    def of_rows(cls, dates: pd.Series, category: np.ndarray, codes: list[str]) -> MonthlyCounts:
+        months, counts = counts_by_month(dates, category, len(codes))
+        return cls(months, codes, counts)
+
+    @classmethod
+    def of_long(cls, long: pd.DataFrame, colours: dict[str, str], other: str) -> MonthlyCounts:
+        """From an engine's ``monthly`` (columns month, value, count): values without a colour
+        count as ``other``, as ``palette.category_index`` places them."""
+        codes = [*colours, other]
+        position = {code: i for i, code in enumerate(colours)}
+        category = np.array([position.get(value, len(codes) - 1) for value in long["value"]], dtype=np.int64)
+        months, month_index = np.unique(long["month"].to_numpy().astype("datetime64[M]"), return_inverse=True)
+        counts = np.zeros((len(codes), len(months)), dtype=np.int64)
+        np.add.at(counts, (category, month_index), long["count"].to_numpy(dtype=np.int64))
+        return cls(months, codes, counts)
+
+    def present(self) -> list[int]:
+        """The categories with at least one incident."""
+        return [int(position) for position in np.flatnonzero(self.counts.any(axis=1))]
+
+    def total(self) -> pd.Series:
+        """Incidents per month, all categories together (index: the months as timestamps)."""
+        return pd.Series(self.counts.sum(axis=0), index=pd.DatetimeIndex(self.months.astype("datetime64[ns]")))
 
 
 def counts_by_month(dates: pd.Series, category: np.ndarray, categories: int) -> tuple[np.ndarray, np.ndarray]:

@@ -45,14 +45,27 @@ def max_rows() -> int:
     return int(os.environ.get(MAX_ROWS_ENV) or DEFAULT_MAX_ROWS)
 
 
-class TooManyRows(ValueError):
-    """A file with more rows than $INCIDENTS_MAX_ROWS: refused whole, never half-loaded."""
+# A Parquet file queried where it lies (incidents/dataset.py) is never held whole, so its
+# limit is what a compile (validation, a sort) does in reasonable time on one machine.
+MAX_QUERIED_ROWS_ENV = "INCIDENTS_MAX_QUERIED_ROWS"
+DEFAULT_MAX_QUERIED_ROWS = 20_000_000
 
-    def __init__(self, rows: int, more: bool = False):
+
+def max_queried_rows() -> int:
+    return int(os.environ.get(MAX_QUERIED_ROWS_ENV) or DEFAULT_MAX_QUERIED_ROWS)
+
+
+class TooManyRows(ValueError):
+    """A file with more rows than $INCIDENTS_MAX_ROWS (held in memory) or
+    $INCIDENTS_MAX_QUERIED_ROWS (a Parquet file queried where it lies): refused whole, never
+    half-loaded."""
+
+    def __init__(self, rows: int, more: bool = False, queried: bool = False):
         self.rows = rows
-        counted = f"more than {max_rows():,}" if more else f"{rows:,}"
+        limit, env = (max_queried_rows(), MAX_QUERIED_ROWS_ENV) if queried else (max_rows(), MAX_ROWS_ENV)
+        counted = f"more than {limit:,}" if more else f"{rows:,}"
         super().__init__(
-            f"{counted} rows exceed the limit of {max_rows():,} (${MAX_ROWS_ENV}); the file was not loaded: "
+            f"{counted} rows exceed the limit of {limit:,} (${env}); the file was not loaded: "
             "raise the limit or split the file"
         )
 

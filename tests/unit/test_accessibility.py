@@ -118,7 +118,7 @@ def test_printed_table_escapes_and_lists_every_source_url():
         [{"id": incident.id, "date": pd.Timestamp("2020-01-05"), "title": incident.title, "type": "collision",
           "region": "black-sea", "initiator": "RU", "target": "US"}]
     )  # fmt: skip
-    html = brief.print_table(rows, {incident.id: incident.sources}, 5)
+    html = brief.print_table(rows, {incident.id: [source.url for source in incident.sources]}, 5)
     parsed = Tags(html)
     assert set(parsed.tags) <= {"table", "caption", "thead", "tbody", "tr", "th", "td", "br"}
     text = "".join(parsed.text)

@@ -9,7 +9,7 @@ from incidents import compiled, engine
 from incidents.catalog import load_catalog
 from incidents.flat import incident_from_row, typed
 from incidents.synth import synthetic_table
-from incidents.tabular import MAX_ROWS_ENV
+from incidents.tabular import MAX_QUERIED_ROWS_ENV
 from incidents.view import ViewState, parse_view
 
 
@@ -54,7 +54,7 @@ def test_a_compiled_file_is_reused_until_the_source_changes(flawed):
 
 def test_a_file_over_the_row_limit_is_refused_before_any_row_is_read(flawed, monkeypatch):
     path, _table = flawed
-    monkeypatch.setenv(MAX_ROWS_ENV, "100")
+    monkeypatch.setenv(MAX_QUERIED_ROWS_ENV, "100")
     result = compiled.compiled(path, "flawed.parquet")
     assert result.rows == 0
     assert "120 rows exceed the limit of 100" in result.problems[0].message

@@ -8,10 +8,10 @@ import pytest
 from geopy.distance import geodesic
 
 from components.map import MARKER_RING, OpenIncident, build_map_figure, fit_view
-from components.overview import build_monthly_figure, build_type_counts_figure
+from components.overview import build_monthly_figure, build_type_counts_figure, monthly_counts
 from components.timeline import build_timeline_figure
 from incidents.geo import geodesic_circle, geodesic_km, haversine_km
-from incidents.palette import colour_map
+from incidents.palette import colour_map, value_counts
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def selectable_rows(figure) -> list[int]:
 
 
 def test_map_has_one_lean_trace_per_category(frame):
-    colours = colour_map("type", frame)
+    colours = colour_map("type", value_counts(frame, "type"))
     figure = build_map_figure(frame, "type", colours)
     assert selectable_rows(figure) == list(range(len(frame)))
     ring, *categories = figure.data
@@ -42,7 +42,7 @@ def test_map_has_one_lean_trace_per_category(frame):
 
 
 def test_colours_are_stable_whatever_the_filter(frame):
-    colours = colour_map("type", frame)
+    colours = colour_map("type", value_counts(frame, "type"))
     full = {t.name: t.marker.color for t in build_map_figure(frame, "type", colours).data}
     subset = {t.name: t.marker.color for t in build_map_figure(frame.iloc[:2], "type", colours).data}
     assert all(full[name] == colour for name, colour in subset.items())
@@ -50,7 +50,7 @@ def test_colours_are_stable_whatever_the_filter(frame):
 
 def test_open_incident_draws_a_geodesic_circle(frame):
     opened = OpenIncident(row=0, title="x", lat=60.0, lon=20.0, radius_km=200)
-    figure = build_map_figure(frame, "type", colour_map("type", frame), opened)
+    figure = build_map_figure(frame, "type", colour_map("type", value_counts(frame, "type")), opened)
     (ring,) = [trace for trace in figure.data if trace.name == "Uncertainty: 200 km"]
     assert (ring.lat[0], ring.lon[0]) == pytest.approx((ring.lat[-1], ring.lon[-1]))
     distances = [geodesic((60.0, 20.0), point).km for point in zip(ring.lat, ring.lon, strict=True)]
@@ -60,7 +60,7 @@ def test_open_incident_draws_a_geodesic_circle(frame):
 
 
 def test_offline_basemap_is_a_served_style_and_online_styles_are_a_choice(frame):
-    colours = colour_map("type", frame)
+    colours = colour_map("type", value_counts(frame, "type"))
     offline = build_map_figure(frame, "type", colours, static_url="http://localhost:8501/app/static")
     style = offline.layout.map.style
     assert style["glyphs"].startswith("http://localhost:8501/app/static/basemap/glyphs/")
@@ -84,7 +84,7 @@ def test_fit_view_centres_between_the_points(lats, lons):
 
 
 def test_timeline_draws_imprecise_dates_as_spans(frame):
-    figure = build_timeline_figure(frame, "type", colour_map("type", frame))
+    figure = build_timeline_figure(frame, "type", colour_map("type", value_counts(frame, "type")))
     assert selectable_rows(figure) == list(range(len(frame)))
     spans = [trace for trace in figure.data if trace.mode == "lines"]
     xs = [pd.Timestamp(x) for trace in spans for x in trace.x if x is not None]
@@ -97,15 +97,15 @@ def test_timeline_draws_imprecise_dates_as_spans(frame):
 
 
 def test_timeline_highlights_the_open_incident(frame):
-    figure = build_timeline_figure(frame, "region", colour_map("region", frame), open_row=3)
+    figure = build_timeline_figure(frame, "region", colour_map("region", value_counts(frame, "region")), open_row=3)
     assert [trace.customdata[0] for trace in figure.data if trace.name == "Open incident"] == [3]
 
 
 def test_overview_counts_add_up(frame):
-    colours = colour_map("verification", frame)
-    monthly = build_monthly_figure(frame, "verification", colours)
+    colours = colour_map("verification", value_counts(frame, "verification"))
+    monthly = build_monthly_figure(monthly_counts(frame, "verification", colours), "verification", colours)
     assert sum(sum(trace.y) for trace in monthly.data) == len(frame)
-    types = build_type_counts_figure(frame)
+    types = build_type_counts_figure(frame["type"].value_counts())
     assert sum(types.data[0].x) == len(frame)
 
 

@@ -9,7 +9,15 @@ import pandas as pd
 import pytest
 from coloraide import Color
 
-from incidents.palette import COLOURS, MAX_CATEGORIES, OTHER_COLOUR, category_order, colour_map, grouped
+from incidents.palette import (
+    COLOURS,
+    MAX_CATEGORIES,
+    OTHER_COLOUR,
+    category_order,
+    colour_map,
+    grouped,
+    value_counts,
+)
 
 SIMULATIONS = {"normal": None, "protanopia": "protan", "deuteranopia": "deutan", "tritanopia": "tritan"}
 PALETTE = [*COLOURS, OTHER_COLOUR]
@@ -45,13 +53,13 @@ def test_the_test_would_catch_a_colour_too_close():
 
 def test_at_most_eight_categories_get_a_colour_and_the_rest_are_named_as_grouped():
     frame = pd.DataFrame({"initiator": [f"r{n}" for n in range(12) for _ in range(12 - n)]})
-    order = category_order("initiator", frame)
+    order = category_order("initiator", value_counts(frame, "initiator"))
     assert order == [f"r{n}" for n in range(MAX_CATEGORIES)]  # the most frequent
-    assert grouped("initiator", frame) == ["r10", "r11", "r8", "r9"]
-    assert len(colour_map("initiator", frame)) == MAX_CATEGORIES
+    assert grouped("initiator", value_counts(frame, "initiator")) == ["r10", "r11", "r8", "r9"]
+    assert len(colour_map("initiator", value_counts(frame, "initiator"))) == MAX_CATEGORIES
 
 
 def test_vocabulary_fields_keep_the_vocabulary_order_among_the_most_frequent():
     frame = pd.DataFrame({"type": ["strike"] * 5 + ["collision"] * 4 + ["unsafe_intercept"] * 3})
-    assert category_order("type", frame) == ["unsafe_intercept", "collision", "strike"]
-    assert grouped("type", frame) == []
+    assert category_order("type", value_counts(frame, "type")) == ["unsafe_intercept", "collision", "strike"]
+    assert grouped("type", value_counts(frame, "type")) == []

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from components import timeaxis
-from components.overview import build_monthly_figure
+from components.overview import build_monthly_figure, monthly_counts
 from components.timeline import build_timeline_figure
 from incidents.flat import catalog_frame
-from incidents.palette import colour_map
+from incidents.palette import colour_map, value_counts
 from incidents.synth import synthetic_table
 from incidents.tabular import validate_table
 
@@ -46,7 +46,8 @@ def catalog(n: int) -> pd.DataFrame:
 @pytest.mark.parametrize("n", [1, 2, 187, 3_001, 100_000])
 def test_the_monthly_bars_span_months_and_read_as_months_or_years(n):
     frame = catalog(n) if n > 1 else catalog(50).head(1)
-    figure = build_monthly_figure(frame, "type", colour_map("type", frame))
+    colours = colour_map("type", value_counts(frame, "type"))
+    figure = build_monthly_figure(monthly_counts(frame, "type", colours), "type", colours)
     axis = figure.layout.xaxis
     start, end = pd.Timestamp(axis.range[0]), pd.Timestamp(axis.range[1])
     assert end - start >= pd.Timedelta(days=88), "one month is a bar a third of the chart wide, at most"
@@ -59,7 +60,7 @@ def test_the_monthly_bars_span_months_and_read_as_months_or_years(n):
 @pytest.mark.parametrize("n", [1, 187, 3_001, 100_000])
 def test_the_timeline_zooms_along_time_only_with_dates_on_its_axis(n):
     frame = catalog(n) if n > 1 else catalog(50).head(1)
-    figure = build_timeline_figure(frame, "type", colour_map("type", frame))
+    figure = build_timeline_figure(frame, "type", colour_map("type", value_counts(frame, "type")))
     assert figure.layout.yaxis.fixedrange is True
     assert figure.layout.xaxis.fixedrange is not True
     start, end = (pd.Timestamp(value) for value in figure.layout.xaxis.range)
@@ -71,7 +72,10 @@ def test_the_timeline_zooms_along_time_only_with_dates_on_its_axis(n):
 def test_a_window_with_both_ends_is_what_the_timeline_first_shows():
     frame = catalog(187)
     figure = build_timeline_figure(
-        frame, "type", colour_map("type", frame), window=timeaxis_window(date(2023, 7, 1), date(2023, 7, 31))
+        frame,
+        "type",
+        colour_map("type", value_counts(frame, "type")),
+        window=timeaxis_window(date(2023, 7, 1), date(2023, 7, 31)),
     )
     assert tuple(figure.layout.xaxis.range) == ("2023-07-01T00:00:00", "2023-08-01T00:00:00")
 
@@ -87,7 +91,7 @@ def test_the_playback_window_is_shaded_on_the_timeline():
 
     frame = catalog(187)
     figure = build_timeline_figure(
-        frame, "type", colour_map("type", frame), playing=playback_window(date(2023, 7, 1), 3)
+        frame, "type", colour_map("type", value_counts(frame, "type")), playing=playback_window(date(2023, 7, 1), 3)
     )
     (band,) = figure.layout.shapes
     assert (band.x0, band.x1) == ("2023-05-01", "2023-08-01T00:00:00")
@@ -96,6 +100,6 @@ def test_the_playback_window_is_shaded_on_the_timeline():
 def test_the_open_incidents_series_is_marked_on_the_timeline():
     frame = catalog(187)
     rows = frame["row"].head(3).tolist()
-    figure = build_timeline_figure(frame, "type", colour_map("type", frame), series_rows=rows)
+    figure = build_timeline_figure(frame, "type", colour_map("type", value_counts(frame, "type")), series_rows=rows)
     (series,) = [trace for trace in figure.data if trace.name == "Same series"]
     assert sorted(np.asarray(series.customdata).tolist()) == sorted(rows)
