@@ -40,6 +40,8 @@ def point_action(point: dict) -> OpenRow | NarrowTo | OpenGroup | None:
     "@lat,lon" lists the incidents sharing that marker; a map bin [lat, lon, radius] narrows
     to its cell; a timeline bin "YYYY-MM" to its month."""
     data = point.get("customdata")
+    if isinstance(data, dict):  # a row of a typed 2-D array (a map cell) arrives as {"0": .., "1": ..}
+        data = [data[key] for key in sorted(data, key=int)] if all(str(k).isdigit() for k in data) else None
     if isinstance(data, list) and len(data) == 3:
         return NarrowTo(near=f"{float(data[0]):.3f},{float(data[1]):.3f}", radius_km=float(data[2]))
     if isinstance(data, list):

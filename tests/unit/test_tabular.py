@@ -184,6 +184,8 @@ def test_row_whose_nested_json_is_invalid_is_reported_when_opened(synthetic_csv)
         (7, OpenRow(7)),
         ([7], OpenRow(7)),
         ([44.5, 33.25, 120.0], NarrowTo(near="44.500,33.250", radius_km=120.0)),
+        # A map cell as the browser sends it: a row of a typed array arrives as an object.
+        ({"0": 44.5, "1": 33.25, "2": 120.0}, NarrowTo(near="44.500,33.250", radius_km=120.0)),
         ("2023-02", NarrowTo(start=pd.Timestamp("2023-02-01").date(), end=pd.Timestamp("2023-02-28").date())),
         (None, None),
     ],
