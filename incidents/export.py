@@ -86,9 +86,11 @@ def to_zip(incidents: Iterable[Incident], version: str, query: str, day: date) -
     csv_name = file_name("csv", version, day)
     package = datapackage.descriptor(csv_name, version=version, query=query, created=day)
     buffer = io.BytesIO()
+    # Entries dated by the day, not the clock: the same view and day give the same bytes.
+    stamp = (day.year, day.month, day.day, 0, 0, 0)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(csv_name, to_csv(incidents))
-        archive.writestr("datapackage.json", datapackage.dumps(package))
+        archive.writestr(zipfile.ZipInfo(csv_name, stamp), to_csv(incidents), zipfile.ZIP_DEFLATED)
+        archive.writestr(zipfile.ZipInfo("datapackage.json", stamp), datapackage.dumps(package), zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

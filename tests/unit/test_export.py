@@ -131,3 +131,13 @@ def test_incident_citation(fixture_catalog):
     assert incident.title in text
     assert incident.id in text
     assert "accessed 2026-11-24" in text
+
+
+def test_a_data_package_is_the_same_bytes_whenever_it_is_built(incidents, monkeypatch):
+    """The same view and day give the same file: the zip's entries are dated by the day, not
+    by the clock (a download made a second later differed in its entries' times)."""
+    first = export.to_zip(incidents, "abc12345", "region=syria", date(2026, 12, 2))
+    monkeypatch.setattr(zipfile.time, "localtime", lambda *_: (2030, 1, 1, 12, 30, 59, 0, 1, 0))
+    assert export.to_zip(incidents, "abc12345", "region=syria", date(2026, 12, 2)) == first
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2026, 12, 2, 0, 0, 0)}
