@@ -13,15 +13,15 @@ For each dataset (the curated records, then 1M and 10M synthetic rows written on
 - *RSS*: the process's peak resident memory (``VmHWM``);
 - *bytes per rerun*: the pickled size of what the query set hands back to Python.
 
-The query set is what a rerun's charts need: the count, monthly counts per type (overview and
-binned timeline), map cells of 1 degree when the view has more than 5,000 incidents (else
-its points), and the newest 1,000 rows for the table. The page's own rendering (plotly,
-Streamlit) is the same for both engines and is measured by ``make bench``.
+The query set is what the page asks of its data in a rerun (incidents/dataset.py), through
+the same code: ``drawn`` (the count, the view's rows to draw, or for a view of more than
+5,000 incidents its newest 1,000 rows with the map's grid cells) and ``summary`` (the counts
+per month by the colour-by field, per type and per region that stand in for a view too large
+to draw). pandas is the page's in-memory path (``InMemory``: the view's rows filtered out of
+the catalog frame), DuckDB its queried path (``Queried`` over the compiled file). The page's
+own rendering (plotly, Streamlit) is the same for both and is measured by ``make bench``.
 10M is never run in CI: ``make bench-engines`` is not part of ``make test`` or ``.ci/run``.
-`--replicate-above N` builds a larger compiled catalog from copies of the 1M one (ids and row
-numbers made unique) instead of writing and compiling that many synthetic rows; the 10M row
-of this file was made so (in date order, as a compile writes it), and its compile time is
-not measured. *Compile* is timed in a scratch cache, so it is a real build each run. The CPU
+*Compile* is timed in a scratch cache, so it is a real build each run. The CPU
 columns (the process's own CPU time, all threads) are the steadier comparison on a shared
 machine; the load average at the end of the run is given below.
 The pandas path is not run at 10M (`--skip-pandas-above`): it peaks at 2.6 GB at 1M, so ten
@@ -47,40 +47,30 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(tempfile.gettempdir()) / "atlas-bench"
 OUT = ROOT / "bench" / "engines.md"
-MAP_POINT_LIMIT = 5_000  # components/map.py
-TABLE_ROWS = 1_000  # components/table.py
 FIRST = ""
 RERUNS = ("type=unsafe_intercept&type=drone_incursion&type=airspace_violation", "type=shootdown&region=syria")
 TARGETS = {1_000_000: (1.0, 150.0, 600.0), 10_000_000: (3.0, 300.0, 1_500.0)}  # s, ms, MB
 BYTES_TARGET_MB = 0.5
 
 
-def query_set(engine: Any, query: str) -> list[Any]:
+def query_set(data: Any, query: str) -> list[Any]:
     from incidents.view import parse_view
 
     state = parse_view(query).state
-    monthly = engine.monthly(state, "type")  # first: its months serve the count and the samples
-    count = engine.count(state)
-    drawn = engine.bins(state, 1.0) if count > MAP_POINT_LIMIT else engine.sample(state, MAP_POINT_LIMIT)
-    return [count, monthly, drawn, engine.sample(state, TABLE_ROWS)]
+    drawn = data.drawn(state)
+    return [drawn, data.summary(state, drawn)]
 
 
 def _open(engine_name: str, data: str) -> Any:
-    import numpy as np
-
-    from incidents import compiled, engine
+    from incidents import engine
     from incidents.catalog import DATA_DIR, load_catalog
+    from incidents.dataset import InMemory, open_queried, prepare_held
 
     path = Path(data) if data else DATA_DIR
-    if path.name.startswith("catalog-"):  # already a compiled catalog (``replicated``)
-        return engine.over_parquet(path, "duckdb")
-    if engine_name == "pandas":
-        frame = load_catalog(path).frame
-        return engine.over_frame(frame.assign(row=np.arange(len(frame))), "pandas")
-    if path.suffix == ".parquet":
-        return engine.over_parquet(compiled.compiled(path, str(path)).path, "duckdb")
-    frame = load_catalog(path).frame
-    return engine.over_frame(frame.assign(row=np.arange(len(frame))), "duckdb")
+    if engine_name == "duckdb" and path.suffix == ".parquet":
+        return open_queried(path, str(path), "duckdb")
+    catalog = prepare_held(load_catalog(path))
+    return InMemory(catalog, engine.over_frame(catalog.frame, engine_name))  # type: ignore[arg-type]
 
 
 def measure(engine_name: str, data: str) -> dict[str, float]:
@@ -110,6 +100,7 @@ def _import_code(engine_name: str) -> None:
     and the engine's libraries (timed apart, once per process, not per dataset)."""
     import incidents.catalog
     import incidents.compiled
+    import incidents.dataset
     import incidents.engine  # noqa: F401
 
     if engine_name == "duckdb":
@@ -158,38 +149,12 @@ def synthetic(size: int) -> Path:
     return path
 
 
-def replicated(size: int, base: int = 1_000_000) -> Path:
-    """A compiled catalog of ``size`` rows: copies of the ``base`` file's compiled catalog with
-    ids and row numbers made unique (DuckDB, seconds), for when writing and compiling ``size``
-    synthetic rows takes longer than the run has (``--replicate``)."""
-    import duckdb
-
-    from incidents import compiled
-    from incidents.engine import duckdb_memory_limit
-
-    target = DATA / f"catalog-{size}-replicated-layout{compiled.LAYOUT}.parquet"
-    if not target.exists():
-        source = compiled.compiled(synthetic(base), "base").path
-        connection = duckdb.connect(config={"memory_limit": duckdb_memory_limit()})
-        # In date order, as incidents.compiled writes a catalog.
-        connection.execute(
-            "COPY (SELECT * REPLACE (id || '-copy' || copy AS id, row + copy * ? AS row) "
-            "FROM read_parquet(?), range(?) AS copies(copy) ORDER BY date, id) TO ? (FORMAT parquet)",
-            [base, str(source), size // base, str(target)],
-        )
-    return target
-
-
-def run(sizes: list[int], skip_pandas_above: int, replicate_above: int) -> list[dict[str, Any]]:
+def run(sizes: list[int], skip_pandas_above: int) -> list[dict[str, Any]]:
     rows = []
     for size in [0, *sizes]:
         row: dict[str, Any] = {"size": size}
-        if size > replicate_above:
-            data = str(replicated(size))
-            row["replicated"] = True
-        else:
-            data = "" if size == 0 else str(synthetic(size))
-        if data and not row.get("replicated"):
+        data = "" if size == 0 else str(synthetic(size))
+        if data:
             row["compile_s"] = _child("compile", data)["compile_s"]
         for name in ("pandas", "duckdb"):
             if name == "pandas" and size > skip_pandas_above:
@@ -222,8 +187,6 @@ def report(rows: list[dict[str, Any]]) -> str:
         for engine in ("pandas", "duckdb"):
             result = row[engine]
             compile_text = f"{row['compile_s']:.1f} s" if engine == "duckdb" and "compile_s" in row else "-"
-            if engine == "duckdb" and row.get("replicated"):
-                compile_text = "not measured (replicated 1M catalog)"
             lines.append(
                 f"| {name} | {engine} | {_cell(result, 'import_s', 's', 2)} | {_cell(result, 'cold_s', 's', 2)} | "
                 f"{_cell(result, 'cold_cpu_s', 's', 2)} | "
@@ -259,7 +222,6 @@ def main() -> None:
     parser.add_argument("data", nargs="?", default="")
     parser.add_argument("--sizes", default="1000000,10000000")
     parser.add_argument("--skip-pandas-above", type=int, default=1_000_000)
-    parser.add_argument("--replicate-above", type=int, default=1_000_000_000)
     options = parser.parse_args()
     if options.action == "measure":
         print(json.dumps(measure(options.engine, options.data)))
@@ -267,7 +229,7 @@ def main() -> None:
         print(json.dumps({"compile_s": compile_once(Path(options.engine))}))
     else:
         sizes = [int(size) for size in options.sizes.split(",") if size]
-        table = report(run(sizes, options.skip_pandas_above, options.replicate_above))
+        table = report(run(sizes, options.skip_pandas_above))
         print(table)
         load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         header = (

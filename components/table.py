@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import text
 from incidents import safe_text
+from incidents.dataset import NEWEST_ROWS
 from incidents.flat import TABLE_COLUMNS, Shown
 from incidents.labels import label
 
@@ -35,7 +36,7 @@ def table_frame(frame: pd.DataFrame, permalink) -> pd.DataFrame:
 
 # A table of 100k rows would ship megabytes per rerun; the newest rows are shown and the
 # export holds them all.
-TABLE_ROW_LIMIT = 1_000
+TABLE_ROW_LIMIT = NEWEST_ROWS
 
 
 def shown_rows(frame: pd.DataFrame) -> pd.DataFrame:

