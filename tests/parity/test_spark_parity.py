@@ -73,3 +73,46 @@ def test_spark_aggregates_match_the_in_memory_engine(curated_engines):
     np.testing.assert_array_equal(ours.counts, theirs.counts)
     np.testing.assert_allclose(ours.lats, theirs.lats)
     assert spark.sample(state, 20)["id"].tolist() == in_memory.sample(state, 20)["id"].tolist()
+
+
+@pytest.fixture(scope="module")
+def queried_pair(tmp_path_factory, spark_backend):
+    """One large file queried where it lies, once by DuckDB and once by Spark (incidents/dataset.py)."""
+    from incidents.compiled import CACHE_ENV
+    from incidents.dataset import open_queried
+    from incidents.synth import write_synthetic
+
+    folder = tmp_path_factory.mktemp("queried-spark")
+    path = folder / "synthetic.parquet"
+    write_synthetic(8_000, 11, path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(folder))
+        yield open_queried(path, path.name, "duckdb"), open_queried(path, path.name, "spark")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "type=shootdown&region=syria", "initiator=RU&color=initiator", "near=43,33&radius_km=900", "from=2024-01-01"],
+)
+def test_the_page_gets_the_same_data_from_spark_as_from_duckdb(queried_pair, query):
+    duck, spark = queried_pair
+    state = parse_view(query).state
+    ours, theirs = duck.drawn(state), spark.drawn(state)
+    assert theirs.total == ours.total
+    assert theirs.frame["id"].tolist() == ours.frame["id"].tolist()
+    assert theirs.span() == ours.span()
+    if ours.bins is not None:
+        assert theirs.bins is not None
+        np.testing.assert_array_equal(theirs.bins.counts, ours.bins.counts)
+        np.testing.assert_allclose(theirs.bins.lats, ours.bins.lats, rtol=1e-6)
+    summary, other = duck.summary(state, ours), spark.summary(state, theirs)
+    if summary is None:
+        assert other is None
+    else:
+        assert other is not None
+        np.testing.assert_array_equal(other.monthly.counts, summary.monthly.counts)
+        assert other.types.sort_index().to_dict() == summary.types.sort_index().to_dict()
+        assert other.regions.sort_index().to_dict() == summary.regions.sort_index().to_dict()
+    incident = ours.frame["id"].iloc[-1] if len(ours.frame) else None
+    assert spark.record(incident) == duck.record(incident)
+    assert spark.filter_options() == duck.filter_options()
