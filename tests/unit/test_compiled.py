@@ -3,10 +3,12 @@ rows and the same problems as validating it whole, read by the query engine."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from incidents import compiled, engine
 from incidents.catalog import load_catalog
+from incidents.dataset import read_source_rows
 from incidents.flat import incident_from_row, typed
 from incidents.synth import synthetic_table
 from incidents.tabular import MAX_QUERIED_ROWS_ENV
@@ -60,12 +62,14 @@ def test_a_file_over_the_row_limit_is_refused_before_any_row_is_read(flawed, mon
     assert "120 rows exceed the limit of 100" in result.problems[0].message
 
 
-def test_the_open_record_is_one_row_read_by_query(flawed):
+def test_a_record_is_read_from_its_row_of_the_source(flawed):
     path, table = flawed
-    row = compiled.open_flat_row(path, table.loc[7, "id"])
-    assert row is not None
+    result = compiled.compiled(path, str(path))
+    catalog = pd.read_parquet(result.path)
+    source_row = int(catalog.loc[catalog["id"] == table.loc[7, "id"], compiled.SOURCE_ROW].iloc[0])
+    assert source_row == 9  # the header is row 1
+    (row,) = read_source_rows(path, [source_row]).to_dict("records")
     assert incident_from_row(row).id == table.loc[7, "id"]
-    assert compiled.open_flat_row(path, "2020-01-01-' OR 1=1 --") is None
 
 
 def test_the_compiled_catalog_is_stored_in_date_order_in_row_groups_of_dates(flawed):
