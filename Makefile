@@ -122,9 +122,10 @@ bench: dev-setup
 	$(PY) -m bench.run
 
 # The query engine (DuckDB) beside the in-memory pandas path at 1M and 10M synthetic rows, each
-# in a fresh process; writes bench/engines.md. Long (10M rows are written once to /tmp); never in CI.
+# in a fresh process, then the page on each file in Chromium; writes bench/engines.md. Long (10M
+# rows are written and compiled once to /tmp); never in CI.
 bench-engines: dev-setup
-	$(PY) -m bench.engines run --sizes 1000000,10000000 --replicate-above 1000000
+	$(PY) -m bench.engines run --sizes 1000000,10000000
 
 # The README's screenshot, taken by the browser suite against the real app.
 screenshot: dev-setup

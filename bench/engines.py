@@ -230,6 +230,10 @@ def main() -> None:
     else:
         sizes = [int(size) for size in options.sizes.split(",") if size]
         table = report(run(sizes, options.skip_pandas_above))
+        from bench import large_page
+
+        files = [("curated (held)", None), *((f"{size:,} synthetic (queried)", synthetic(size)) for size in sizes)]
+        table += "\n" + large_page.run(files)
         print(table)
         load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         header = (
