@@ -66,8 +66,8 @@ CSV_ROWS = 2_000_000
 class Drawn:
     """What the map, the timeline and the table draw of a view: its rows (ascending date),
     all of them or, for a queried view of more than ``DRAWN_ROWS``, the newest ``NEWEST_ROWS``
-    (the table's) with the map's grid cells of the whole view (``bins``, ``cell_deg``) and its months (``months``:
-    the first day of its first month and the last of its last)."""
+    (the table's) with the map's grid cells of the whole view (``bins``, ``cell_deg``) and its
+    months (``months``: the first day of its first month and the last of its last)."""
 
     frame: pd.DataFrame
     total: int
@@ -508,10 +508,21 @@ class Queried(Dataset):
         note = f"A view of more than {CSV_ROWS:,} incidents is too large to download here; narrow the view."
         return Downloads((), False, note)
 
+    def _noting_invalid(self, catalog: Catalog) -> Catalog:
+        """After ``catalog`` (a view's) has built its records, remember the rows found invalid,
+        so the page names them as a held file's page does (``known_invalid``)."""
+        found = {incident_id: catalog.known_invalid([incident_id]) for incident_id in catalog.frame["id"]}
+        with self._lock:
+            self._invalid.update({incident_id: problems for incident_id, problems in found.items() if problems})
+        return catalog
+
     def export(self, state: ViewState, fmt: str) -> str | bytes:
         total = self.engine.count(state)
         if total <= RECORD_ROWS:
-            return export.export_view(self.view_catalog(state), state, fmt).content
+            catalog = self.view_catalog(state)
+            content = export.export_view(catalog, state, fmt).content
+            self._noting_invalid(catalog)
+            return content
         if fmt != "csv" or total > CSV_ROWS:
             raise ValueError(f"a view of {total:,} incidents cannot be downloaded as {fmt}")
         return source_csv(self.source, sorted(int(row) for row in self.engine.view_values(state, SOURCE_ROW)))
@@ -520,7 +531,10 @@ class Queried(Dataset):
         total = self.engine.count(state)
         if total > RECORD_ROWS:
             raise ValueError(f"a view of {total:,} incidents is too large for one web page")
-        return publish.publish_view(self.view_catalog(state), state, link, colours=self.colours(state.color)).content
+        catalog = self.view_catalog(state)
+        content = publish.publish_view(catalog, state, link, colours=self.colours(state.color)).content
+        self._noting_invalid(catalog)
+        return content
 
     def about(self) -> tuple[tuple[Coverage, ...], SourceShares | None]:
         return coverage(pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]")})), None

@@ -20,6 +20,7 @@ from incidents.filters import COLOR_FIELDS
 from incidents.synth import write_synthetic
 from incidents.tabular import MAX_QUERIED_ROWS_ENV
 from incidents.view import ViewState, parse_view
+from tests.unit.test_export_path import one_bad_row  # noqa: F401 - the fixture
 
 SYNTHETIC_ROWS = 12_000
 
@@ -215,3 +216,16 @@ def test_only_a_parquet_file_over_the_threshold_is_queried(curated, fixture_data
     monkeypatch.setenv(dataset.QUERIED_ABOVE_ENV, "100")
     assert dataset.is_queried(queried.source)
     assert not dataset.is_queried(fixture_data)
+
+
+def test_a_queried_download_names_a_row_whose_record_does_not_validate(one_bad_row, tmp_path, cache):  # noqa: F811
+    """As on a held file: the download leaves the row out, and the page then says which."""
+    path, bad_id = one_bad_row
+    flat = tmp_path / "one-bad-row.parquet"
+    pd.read_csv(path, dtype=str, keep_default_na=False).to_parquet(flat, index=False)
+    queried = open_queried(flat, flat.name)
+    assert queried.known_invalid([bad_id]) == []
+    written = pd.read_csv(io.StringIO(queried.export(ViewState(), "csv")), dtype=str)["id"].tolist()
+    assert bad_id not in written
+    (problem,) = queried.known_invalid([bad_id])
+    assert str(problem).startswith("row 4: actors[1].country: 'XX' is neither")
