@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,10 +45,12 @@ from incidents.tabular import (
 # Rows validated at a time. 50,000 peaked at 645 MB before the sort at 1M rows, 250,000 at
 # 1,285 MB, and was no slower (12.7 s against 14.8 s).
 BATCH_ROWS = 50_000
-# DuckDB's memory for a compile's own queries (the repeated ids, the sort): it spills to disk
-# beyond. At 1M rows the sort peaked at 2,160 MB under the engine's 1 GB and at 993 MB under
-# 400 MB, in the same time.
-COMPILE_MEMORY = "400MB"
+# DuckDB's memory and threads for a compile's own queries (the repeated ids, the sort): it
+# spills to disk beyond. Under the engine's 1 GB on two threads a 10M-row compile peaked at
+# 2.6 GB; 400 MB on two threads ran out of memory in the sort; 600 MB on one thread, with the
+# batches streamed (``_batches``), peaks at 1.2 GB in about 4 minutes on this 2-core machine.
+COMPILE_MEMORY = "600MB"
+COMPILE_THREADS = 1
 CACHE_ENV = "INCIDENTS_CACHE"
 SOURCE_ROW = "source_row"  # the row a spreadsheet shows for the incident in the source file
 TEXT = pa.string()
@@ -98,12 +101,21 @@ def compiled(source: Path, shown: str) -> Compiled:
         return Compiled(target, saved["rows"], problems, saved["version"])
     result = compile_parquet(source, target, shown)
     target.parent.mkdir(parents=True, exist_ok=True)
-    sidecar.write_text(
+    written = _own(sidecar)
+    written.write_text(
         json.dumps({"rows": result.rows, "version": result.version,
                     "problems": [[p.path, p.field, p.message] for p in result.problems]}),
         encoding="utf-8",
     )  # fmt: skip
+    written.replace(sidecar)
     return result
+
+
+def _own(path: Path) -> Path:
+    """A work file beside ``path`` that only this process and thread writes: replicas started
+    together on a new file compile it at the same time into one cache, and a shared work file
+    was read by one while the other still wrote it. Finished files replace the target whole."""
+    return path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}")
 
 
 def compile_parquet(source: Path, target: Path, shown: str) -> Compiled:
@@ -112,10 +124,10 @@ def compile_parquet(source: Path, target: Path, shown: str) -> Compiled:
     if total > max_queried_rows():
         return Compiled(target, 0, [Problem(shown, "(file)", str(TooManyRows(total, queried=True)))], "")
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
+    partial = _own(target.with_suffix(".partial"))
     tally, problems, written, first_row = Tally(), list[Problem](), 0, 2
     with pq.ParquetWriter(partial, SCHEMA) as writer:
-        for batch in pq.ParquetFile(source).iter_batches(batch_size=BATCH_ROWS):
+        for batch in _batches(source):
             valid, file_problems = validate_table(batch.to_pandas(), shown, first_row, tally)
             first_row += batch.num_rows
             if file_problems:  # required columns missing: no row of any batch can load
@@ -131,9 +143,17 @@ def compile_parquet(source: Path, target: Path, shown: str) -> Compiled:
     repeated = _repeated_ids(partial, tally)
     if repeated:
         written -= _drop_rows(partial, repeated)
-    _in_date_order(partial, target)
+    ordered = _own(target)
+    _in_date_order(partial, ordered)
+    ordered.replace(target)
     problems = sorted(problems + tally.problems(shown))
     return Compiled(target, written, problems, file_version(source, written))
+
+
+def _batches(source: Path) -> Iterator[pa.RecordBatch]:
+    """The source's rows, BATCH_ROWS at a time, streamed: with pyarrow's default pre-buffering
+    a file of 1M-row groups grew to 676 MB over 5M rows read; streamed it stays near 410 MB."""
+    return pq.ParquetFile(source, pre_buffer=False, buffer_size=1 << 20).iter_batches(batch_size=BATCH_ROWS)
 
 
 def _order(valid: Any, rows: Any) -> np.ndarray:
@@ -147,7 +167,9 @@ def _connection(spill: Path) -> Iterator[Any]:
     """A DuckDB connection within COMPILE_MEMORY, spilling to ``spill`` (removed after)."""
     import duckdb
 
-    connection = duckdb.connect(config={"memory_limit": COMPILE_MEMORY, "temp_directory": str(spill)})
+    connection = duckdb.connect(
+        config={"memory_limit": COMPILE_MEMORY, "temp_directory": str(spill), "threads": COMPILE_THREADS}
+    )
     try:
         yield connection
     finally:
@@ -157,7 +179,7 @@ def _connection(spill: Path) -> Iterator[Any]:
 
 def _repeated_ids(path: Path, tally: Tally) -> list[int]:
     """Rows whose id an earlier row of the file already has (across batches), tallied."""
-    with _connection(path.with_suffix(".ids")) as connection:
+    with _connection(path.with_name(path.name + ".ids")) as connection:
         found = connection.execute(
             "SELECT row, id, source_row FROM (SELECT row, id, source_row, "
             "row_number() OVER (PARTITION BY id ORDER BY source_row) AS n FROM read_parquet(?)) WHERE n > 1 "
@@ -171,8 +193,8 @@ def _repeated_ids(path: Path, tally: Tally) -> list[int]:
 
 
 def _drop_rows(path: Path, rows: list[int]) -> int:
-    kept = path.with_suffix(".dedup")
-    with _connection(path.with_suffix(".dropping")) as connection:
+    kept = path.with_name(path.name + ".dedup")
+    with _connection(path.with_name(path.name + ".dropping")) as connection:
         connection.execute("CREATE TEMP TABLE dropped AS SELECT unnest(?::BIGINT[]) AS row", [rows])
         connection.execute(
             "COPY (SELECT * FROM read_parquet(?) WHERE row NOT IN (SELECT row FROM dropped)) TO ? (FORMAT parquet)",
@@ -188,7 +210,7 @@ def _in_date_order(partial: Path, target: Path) -> None:
     the newest rows (the drawn sample, the table) skips every older group; batches alone were
     ordered only within themselves."""
     try:
-        with _connection(target.with_suffix(".sorting")) as connection:
+        with _connection(target.with_name(target.name + ".sorting")) as connection:
             connection.execute(
                 "COPY (SELECT * FROM read_parquet(?) ORDER BY date, id) TO ? (FORMAT parquet)",
                 [str(partial), str(target)],

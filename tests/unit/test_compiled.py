@@ -84,3 +84,18 @@ def test_the_compiled_catalog_is_stored_in_date_order_in_row_groups_of_dates(fla
     assert list(stored["id"]) == list(stored.sort_values(["date", "id"])["id"])
     assert not list(result.path.parent.glob("*.partial"))
     assert not list(result.path.parent.glob("*.sorting"))
+
+
+def test_two_servers_compiling_one_new_file_at_once_both_get_it_whole(flawed):
+    """Replicas started together on a new file compile it at the same time into one cache:
+    each works in files of its own and the finished file replaces the target whole."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    path, _table = flawed
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: compiled.compiled(path, str(path)), range(2)))
+    assert [result.rows for result in results] == [116, 116]
+    assert len(pd.read_parquet(results[0].path)) == 116
+    assert sorted(p.name for p in results[0].path.parent.iterdir()) == sorted(
+        [results[0].path.name, results[0].path.with_suffix(".json").name]
+    )
