@@ -85,12 +85,6 @@ def _existing_data_path() -> Path:
     return path
 
 
-def current_catalog() -> Catalog:
-    """The dataset held in memory (the curated records or a flat file it can hold)."""
-    path = _existing_data_path()
-    return _load(str(path), dataset_signature(path), _layers_signature())
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _held(path: str, signature: tuple, layers_signature: tuple, name: str) -> InMemory:
     return InMemory(_load(path, signature, layers_signature), _engine(path, signature, layers_signature, name))
@@ -98,8 +92,8 @@ def _held(path: str, signature: tuple, layers_signature: tuple, name: str) -> In
 
 @st.cache_resource(show_spinner="Preparing the file for queries: validated and sorted once, then opened in seconds…",
                    max_entries=2)  # fmt: skip
-def _queried(path: str, signature: tuple, name: str) -> Dataset:
-    return open_queried(Path(path), display_path(Path(path)), name)  # type: ignore[arg-type]
+def _queried(path: str, signature: tuple, name: engine.EngineName) -> Dataset:
+    return open_queried(Path(path), display_path(Path(path)), name)
 
 
 def current_dataset() -> Dataset:
