@@ -12,6 +12,7 @@ from typing import cast
 from incidents import datapackage, export, publish, releases, safe_text
 from incidents.about import source_shares
 from incidents.catalog import DATA_DIR, RECORD_SUFFIXES, Catalog, data_path, load_catalog, record_files
+from incidents.dataset import RECORD_ROWS, Queried, is_queried, open_queried
 from incidents.geo import Gazetteer, geocode_online
 from incidents.model import record_schema
 from incidents.problems import Problem
@@ -87,9 +88,10 @@ def _query(args: argparse.Namespace) -> str:
         return handle.read(2 * MAX_LINK_CHARS).strip()
 
 
-def _open_view(args: argparse.Namespace) -> tuple[Catalog, ViewState] | int:
+def _open_view(args: argparse.Namespace) -> tuple[Catalog | Queried, ViewState] | int:
     """The dataset and the view a link asks for, as ``export`` and ``publish`` read them, or
-    the exit code after saying what is wrong (a malformed query, a missing dataset)."""
+    the exit code after saying what is wrong (a malformed query, a missing dataset). A large
+    Parquet file is queried where it lies, as the page does (incidents/dataset.py)."""
     parsed = parse_view(_query(args))
     if parsed.notices:
         for notice in parsed.notices:
@@ -100,7 +102,13 @@ def _open_view(args: argparse.Namespace) -> tuple[Catalog, ViewState] | int:
     if not state.as_of and not path.exists():
         print(f"no such dataset: {path}", file=sys.stderr)
         return 2
-    catalog = _release_catalog(state.as_of, args.releases) if state.as_of else load_catalog(path)
+    catalog: Catalog | Queried | None
+    if state.as_of:
+        catalog = _release_catalog(state.as_of, args.releases)
+    elif is_queried(path):
+        catalog = _queried(path)
+    else:
+        catalog = load_catalog(path)
     if catalog is None:
         return 2
     if catalog.problems:
@@ -111,6 +119,28 @@ def _open_view(args: argparse.Namespace) -> tuple[Catalog, ViewState] | int:
         print(f"note: the link was made with dataset version {state.version}; the data is now {catalog.version}",
               file=sys.stderr)  # fmt: skip
     return catalog, state
+
+
+def _queried(path: Path) -> Queried | None:
+    opened = open_queried(path, str(path))
+    if isinstance(opened, Queried):
+        return opened
+    for problem in opened.problems:  # refused whole: too many rows, required columns missing
+        print(problem, file=sys.stderr)
+    return None
+
+
+def _of_view(data: Catalog | Queried, state: ViewState) -> Catalog | None:
+    """The catalog to write a view from: a queried file's view as a catalog of its own rows,
+    or None (said why) when it is larger than records are built for."""
+    if isinstance(data, Catalog):
+        return data
+    total = data.engine.count(state)
+    if total > RECORD_ROWS:
+        print(f"a view of {total:,} incidents is larger than {RECORD_ROWS:,}: it is written as the file's own rows, "
+              "with --format csv or parquet and -o FILE", file=sys.stderr)  # fmt: skip
+        return None
+    return data.view_catalog(state)
 
 
 def _report(written: int, problems: list[Problem]) -> int:
@@ -132,7 +162,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     opened = _open_view(args)
     if isinstance(opened, int):
         return opened
-    catalog, state = opened
+    data, state = opened
+    rows_out = args.format in ROW_FORMATS and args.output not in (None, "-")
+    if isinstance(data, Queried) and rows_out and data.engine.count(state) > RECORD_ROWS:
+        written = data.write_rows(state, Path(args.output), args.format)
+        print(f"wrote {written:,} incidents, the file's own rows, to {args.output}", file=sys.stderr)
+        return _report(written, [])
+    catalog = _of_view(data, state)
+    if catalog is None:
+        return 2
     result = export.export_view(catalog, state, args.format)
     _write(result.content, args.output)
     return _report(result.written, result.problems)
@@ -143,7 +181,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     opened = _open_view(args)
     if isinstance(opened, int):
         return opened
-    catalog, state = opened
+    data, state = opened
+    catalog = _of_view(data, state)
+    if catalog is None:
+        return 2
     base = args.base_url.split("?")[0] if args.base_url else ""
     link = f"{base}?{view_query(state)}" if base else ""
     result = publish.publish_view(catalog, state, link)
@@ -155,6 +196,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 BINARY_FORMATS = ("parquet", "zip")
+ROW_FORMATS = ("csv", "parquet")  # a large queried view is written as the file's own rows
 
 
 def _release_catalog(version: str, folder: str | None) -> Catalog | None:

@@ -18,6 +18,7 @@ docs/architecture.md, "Query engine".
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
@@ -30,6 +31,7 @@ from typing import cast
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from incidents import export, periods, publish, view
 from incidents.about import Coverage, SourceShares, coverage, curated_shares
@@ -505,7 +507,8 @@ class Queried(Dataset):
             note = (f"A view of more than {RECORD_ROWS:,} incidents downloads as CSV only (the file's own rows) "
                     "and not as a web page. Narrow the view for the other formats.")  # fmt: skip
             return Downloads(("csv",), False, note)
-        note = f"A view of more than {CSV_ROWS:,} incidents is too large to download here; narrow the view."
+        note = (f"A view of more than {CSV_ROWS:,} incidents is too large to download here. Narrow the view, "
+                "or write it whole: python -m incidents export --data FILE --query 'LINK' -o view.csv")  # fmt: skip
         return Downloads((), False, note)
 
     def _noting_invalid(self, catalog: Catalog) -> Catalog:
@@ -525,7 +528,17 @@ class Queried(Dataset):
             return content
         if fmt != "csv" or total > CSV_ROWS:
             raise ValueError(f"a view of {total:,} incidents cannot be downloaded as {fmt}")
-        return source_csv(self.source, sorted(int(row) for row in self.engine.view_values(state, SOURCE_ROW)))
+        with tempfile.TemporaryDirectory() as folder:
+            written = Path(folder) / "view.csv"
+            self.write_rows(state, written, "csv")
+            return written.read_bytes()
+
+    def write_rows(self, state: ViewState, output: Path, fmt: str) -> int:
+        """Write the view's rows of the source, as they are in it and in its order, to
+        ``output`` as CSV or Parquet, streamed by DuckDB (any size; the CLI's export of a view
+        too large to build records for). Returns how many rows were written."""
+        rows = pa.table({"source_row": pa.array(self.engine.view_values(state, SOURCE_ROW).astype(np.int64))})
+        return write_source_rows(self.source, rows, output, fmt)
 
     def publish(self, state: ViewState, link: str) -> str:
         total = self.engine.count(state)
@@ -596,10 +609,33 @@ def read_source_rows(source: Path, rows: Sequence[int]) -> pd.DataFrame:
     return found
 
 
-def source_csv(source: Path, rows: Sequence[int]) -> bytes:
-    """These rows of the flat file, as they are in it, written as CSV by DuckDB."""
-    table = read_source_rows(source, rows).drop(columns=[ROW])
-    return table.to_csv(index=False).encode("utf-8")
+# DuckDB's memory for writing a view's rows out (it spills to disk beyond).
+WRITE_MEMORY = "600MB"
+# The two statements, whole: nothing is joined into a query's text.
+COPY_ROWS = {
+    "csv": "COPY (SELECT * EXCLUDE (file_row_number) FROM read_parquet(?, file_row_number = true) "
+    "WHERE file_row_number IN (SELECT source_row - 2 FROM wanted) ORDER BY file_row_number) "
+    "TO ? (FORMAT csv, HEADER)",
+    "parquet": "COPY (SELECT * EXCLUDE (file_row_number) FROM read_parquet(?, file_row_number = true) "
+    "WHERE file_row_number IN (SELECT source_row - 2 FROM wanted) ORDER BY file_row_number) "
+    "TO ? (FORMAT parquet)",
+}
+
+
+def write_source_rows(source: Path, rows: pa.Table, output: Path, fmt: str) -> int:
+    """The rows of the flat file ``source`` whose numbers (a spreadsheet's, column
+    ``source_row``) are in ``rows``, written to ``output`` as CSV or Parquet by one bound
+    query (the file names are parameters)."""
+    if fmt not in COPY_ROWS:
+        raise ValueError(f"the file's own rows are written as csv or parquet, not {fmt}")
+    with tempfile.TemporaryDirectory() as spill:
+        connection = duckdb.connect(config={"memory_limit": WRITE_MEMORY, "temp_directory": spill})
+        try:
+            connection.register("wanted", rows)
+            connection.execute(COPY_ROWS[fmt], [str(source), str(output)])
+        finally:
+            connection.close()
+    return rows.num_rows
 
 
 def playing_state(state: ViewState, window: periods.Window | None) -> ViewState | None:

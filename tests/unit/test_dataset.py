@@ -229,3 +229,30 @@ def test_a_queried_download_names_a_row_whose_record_does_not_validate(one_bad_r
     assert bad_id not in written
     (problem,) = queried.known_invalid([bad_id])
     assert str(problem).startswith("row 4: actors[1].country: 'XX' is neither")
+
+
+def test_the_cli_exports_a_queried_view_as_the_page_does(curated, tmp_path, monkeypatch, capsys):
+    from incidents.cli import main
+
+    held, queried = curated
+    monkeypatch.setenv(dataset.QUERIED_ABOVE_ENV, "100")
+    output = tmp_path / "view.csv"
+    assert main(["export", "--data", str(queried.source), "--query", "region=syria", "-o", str(output)]) == 0
+    assert output.read_text(encoding="utf-8") == held.export(parse_view("region=syria").state, "csv")
+
+
+def test_the_cli_writes_a_view_too_large_for_records_as_the_files_own_rows(synthetic, tmp_path, monkeypatch, capsys):
+    from incidents import cli
+
+    held, queried = synthetic
+    monkeypatch.setenv(dataset.QUERIED_ABOVE_ENV, "1000")
+    monkeypatch.setattr(cli, "RECORD_ROWS", 1_000)
+    output = tmp_path / "view.parquet"
+    query = ["--data", str(queried.source), "--query", "type=unsafe_intercept"]
+    assert cli.main(["export", *query, "--format", "parquet", "-o", str(output)]) == 0
+    expected = held.drawn(parse_view("type=unsafe_intercept").state).frame
+    written = pd.read_parquet(output)
+    assert sorted(written["id"]) == sorted(expected["id"])
+    assert "the file's own rows" in capsys.readouterr().err
+    assert cli.main(["export", *query, "--format", "geojson", "-o", str(tmp_path / "view.geojson")]) == 2
+    assert "is larger than 1,000" in capsys.readouterr().err
