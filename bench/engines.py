@@ -183,7 +183,7 @@ def report(rows: list[dict[str, Any]]) -> str:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        name = "295 curated" if row["size"] == 0 else f"{row['size']:,}"
+        name = "curated" if row["size"] == 0 else f"{row['size']:,}"
         for engine in ("pandas", "duckdb"):
             result = row[engine]
             compile_text = f"{row['compile_s']:.1f} s" if engine == "duckdb" and "compile_s" in row else "-"
