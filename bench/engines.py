@@ -64,7 +64,8 @@ def query_set(data: Any, query: str) -> list[Any]:
 def _open(engine_name: str, data: str) -> Any:
     from incidents import engine
     from incidents.catalog import DATA_DIR, load_catalog
-    from incidents.dataset import InMemory, open_queried, prepare_held
+    from incidents.dataset import InMemory, prepare_held
+    from incidents.queried import open_queried
 
     path = Path(data) if data else DATA_DIR
     if engine_name == "duckdb" and path.suffix == ".parquet":

@@ -12,9 +12,10 @@ from incidents import engine
 from incidents.about import Coverage, SourceShares
 from incidents.airspace import FACT_COLUMNS, zone_facts
 from incidents.catalog import DATA_ENV, Catalog, data_path, display_path, load_catalog, record_files
-from incidents.dataset import Dataset, InMemory, is_queried, open_queried, prepare_held
+from incidents.dataset import Dataset, InMemory, prepare_held
 from incidents.layers import Layer, layers_path, load_layers
 from incidents.problems import Problem
+from incidents.queried import is_queried, open_queried
 from incidents.releases import Book, Release, load_release, read_book, releases_path
 
 # How long a dataset signature is trusted before the files are looked at again. A folder of

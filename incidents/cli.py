@@ -12,10 +12,10 @@ from typing import cast
 from incidents import datapackage, export, publish, releases, safe_text
 from incidents.about import source_shares
 from incidents.catalog import DATA_DIR, RECORD_SUFFIXES, Catalog, data_path, load_catalog, record_files
-from incidents.dataset import RECORD_ROWS, Queried, is_queried, open_queried
 from incidents.geo import Gazetteer, geocode_online
 from incidents.model import record_schema
 from incidents.problems import Problem
+from incidents.queried import RECORD_ROWS, Queried, is_queried, open_queried
 from incidents.records import read_record
 from incidents.stats import counts_markdown, readme_blocks
 from incidents.view import MAX_LINK_CHARS, ViewState, parse_view, view_query

@@ -10,7 +10,7 @@ import pytest
 
 from components import data
 from incidents.compiled import CACHE_ENV
-from incidents.dataset import QUERIED_ABOVE_ENV, Queried
+from incidents.queried import QUERIED_ABOVE_ENV, Queried
 from incidents.synth import write_synthetic
 from incidents.view import parse_view
 from tests.app.conftest import chart_spec, notice_texts, page_texts, run_app, table_ids

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from incidents.compiled import CACHE_ENV
-from incidents.dataset import QUERIED_ABOVE_ENV
+from incidents.queried import QUERIED_ABOVE_ENV
 from incidents.synth import write_synthetic
 from tests.e2e.browser import (
     FIND_MAP,

@@ -79,7 +79,7 @@ def test_spark_aggregates_match_the_in_memory_engine(curated_engines):
 def queried_pair(tmp_path_factory, spark_backend):
     """One large file queried where it lies, once by DuckDB and once by Spark (incidents/dataset.py)."""
     from incidents.compiled import CACHE_ENV
-    from incidents.dataset import open_queried
+    from incidents.queried import open_queried
     from incidents.synth import write_synthetic
 
     folder = tmp_path_factory.mktemp("queried-spark")

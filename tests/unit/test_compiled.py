@@ -8,8 +8,8 @@ import pytest
 
 from incidents import compiled, engine
 from incidents.catalog import load_catalog
-from incidents.dataset import read_source_rows
 from incidents.flat import incident_from_row, typed
+from incidents.queried import read_source_rows
 from incidents.synth import synthetic_table
 from incidents.tabular import MAX_QUERIED_ROWS_ENV
 from incidents.view import ViewState, parse_view

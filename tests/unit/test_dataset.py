@@ -1,5 +1,5 @@
 """A file queried where it lies answers the page as the same file held in memory does
-(incidents/dataset.py): the same counts, rows, charts' counts, records and files."""
+(incidents/dataset.py, incidents/queried.py): the same counts, rows, charts' counts, records and files."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ import pandas as pd
 import pytest
 
 from components.overview import monthly_counts
-from incidents import dataset, export
+from incidents import export
+from incidents import queried as queried_files
 from incidents.catalog import load_catalog
 from incidents.compiled import CACHE_ENV
-from incidents.dataset import DRAWN_ROWS, NEWEST_ROWS, InMemory, Queried, open_queried, prepare_held
+from incidents.dataset import DRAWN_ROWS, NEWEST_ROWS, InMemory, prepare_held
 from incidents.engine import PandasEngine
 from incidents.filters import COLOR_FIELDS
+from incidents.queried import Queried, open_queried
 from incidents.synth import write_synthetic
 from incidents.tabular import MAX_QUERIED_ROWS_ENV
 from incidents.view import ViewState, parse_view
@@ -170,7 +172,7 @@ def test_a_queried_view_publishes_the_same_page_as_the_held_one(curated):
 
 def test_a_view_too_large_for_records_downloads_the_files_own_rows_as_csv(synthetic, monkeypatch):
     held, queried = synthetic
-    monkeypatch.setattr(dataset, "RECORD_ROWS", 1_000)
+    monkeypatch.setattr(queried_files, "RECORD_ROWS", 1_000)
     state = parse_view("type=unsafe_intercept").state
     total = held.drawn(state).total
     offered = queried.downloads(total)
@@ -184,7 +186,7 @@ def test_a_view_too_large_for_records_downloads_the_files_own_rows_as_csv(synthe
         queried.export(state, "geojson")
     with pytest.raises(ValueError, match="too large for one web page"):
         queried.publish(state, "")
-    monkeypatch.setattr(dataset, "CSV_ROWS", 2_000)
+    monkeypatch.setattr(queried_files, "CSV_ROWS", 2_000)
     assert queried.downloads(total).formats == ()
 
 
@@ -212,10 +214,10 @@ def test_a_file_over_the_queried_row_limit_is_refused_with_a_notice(curated, mon
 
 def test_only_a_parquet_file_over_the_threshold_is_queried(curated, fixture_data, monkeypatch):
     _held_data, queried = curated
-    assert not dataset.is_queried(queried.source)  # 400 rows, under the default threshold
-    monkeypatch.setenv(dataset.QUERIED_ABOVE_ENV, "100")
-    assert dataset.is_queried(queried.source)
-    assert not dataset.is_queried(fixture_data)
+    assert not queried_files.is_queried(queried.source)  # 400 rows, under the default threshold
+    monkeypatch.setenv(queried_files.QUERIED_ABOVE_ENV, "100")
+    assert queried_files.is_queried(queried.source)
+    assert not queried_files.is_queried(fixture_data)
 
 
 def test_a_queried_download_names_a_row_whose_record_does_not_validate(one_bad_row, tmp_path, cache):  # noqa: F811
@@ -235,7 +237,7 @@ def test_the_cli_exports_a_queried_view_as_the_page_does(curated, tmp_path, monk
     from incidents.cli import main
 
     held, queried = curated
-    monkeypatch.setenv(dataset.QUERIED_ABOVE_ENV, "100")
+    monkeypatch.setenv(queried_files.QUERIED_ABOVE_ENV, "100")
     output = tmp_path / "view.csv"
     assert main(["export", "--data", str(queried.source), "--query", "region=syria", "-o", str(output)]) == 0
     assert output.read_text(encoding="utf-8") == held.export(parse_view("region=syria").state, "csv")
@@ -245,7 +247,7 @@ def test_the_cli_writes_a_view_too_large_for_records_as_the_files_own_rows(synth
     from incidents import cli
 
     held, queried = synthetic
-    monkeypatch.setenv(dataset.QUERIED_ABOVE_ENV, "1000")
+    monkeypatch.setenv(queried_files.QUERIED_ABOVE_ENV, "1000")
     monkeypatch.setattr(cli, "RECORD_ROWS", 1_000)
     output = tmp_path / "view.parquet"
     query = ["--data", str(queried.source), "--query", "type=unsafe_intercept"]
