@@ -6,7 +6,7 @@ two say the same thing and a test can hold the README to the data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -107,14 +107,26 @@ def _members(frame: pd.DataFrame, code: str) -> pd.DataFrame:
 
 def coverage(frame: pd.DataFrame) -> tuple[Coverage, ...]:
     """Each collection with the records of ``frame`` in it and the dates they span."""
+
+    def held(code: str) -> tuple[int, date | None, date | None]:
+        members = _members(frame, code)
+        if members.empty:
+            return 0, None, None
+        return len(members), members["date"].min().date(), members["end"].max().date()
+
+    return coverage_of(held)
+
+
+def coverage_of(members: Callable[[str], tuple[int, date | None, date | None]]) -> tuple[Coverage, ...]:
+    """Each collection's rule, period and completeness with what ``members(code)`` says the
+    data holds of it: how many records, the first date and the last day (a frame's rows, or a
+    query over a file queried where it lies)."""
     rows = []
     for code, entry in vocabulary(COLLECTIONS).entries.items():
-        members = _members(frame, code)
         start, end = (_as_date(day) for day in entry["period"])
-        first = members["date"].min().date() if len(members) else None
-        last = members["end"].max().date() if len(members) else None
+        records, first, last = members(code)
         rows.append(Coverage(code, entry["label"], _words(entry["rule"]), (start, end),
-                             _words(entry["completeness"]), len(members), first, last))  # fmt: skip
+                             _words(entry["completeness"]), records, first, last))  # fmt: skip
     return tuple(rows)
 
 

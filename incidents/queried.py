@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 
 from incidents import export, publish
-from incidents.about import Coverage, SourceShares, coverage
+from incidents.about import Coverage, SourceShares, coverage_of
 from incidents.catalog import Catalog, incident_frame
 from incidents.compiled import SOURCE_ROW, Compiled, compiled
 from incidents.dataset import DRAWN_ROWS, NEWEST_ROWS, Dataset, Downloads, Drawn, InMemory, Summary, present
@@ -271,7 +271,13 @@ class Queried(Dataset):
         return content
 
     def about(self) -> tuple[tuple[Coverage, ...], SourceShares | None]:
-        return coverage(pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]")})), None
+        # Each collection's records and dates by one aggregate query; the sources' shares need
+        # every record built, which a file this size is not (None: the panel leaves them out).
+        def members(code: str) -> tuple[int, date | None, date | None]:
+            found = self.engine.extent(ViewState(collections=(code,)))
+            return (0, None, None) if found is None else (found.count, found.first.date(), found.last.date())
+
+        return coverage_of(members), None
 
 
 QUERIED_ABOVE_ENV = "INCIDENTS_QUERIED_ABOVE_ROWS"

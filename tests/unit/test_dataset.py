@@ -258,3 +258,11 @@ def test_the_cli_writes_a_view_too_large_for_records_as_the_files_own_rows(synth
     assert "the file's own rows" in capsys.readouterr().err
     assert cli.main(["export", *query, "--format", "geojson", "-o", str(tmp_path / "view.geojson")]) == 2
     assert "is larger than 1,000" in capsys.readouterr().err
+
+
+def test_the_about_panel_counts_each_collection_of_a_queried_file_as_of_the_held_one(curated):
+    held, queried = curated
+    collections, shares = queried.about()
+    assert collections == held.about()[0]
+    assert any(row.records for row in collections)
+    assert shares is None  # the sources' shares need every record built
