@@ -45,7 +45,7 @@ def _counted(counts: pd.Series, field: str) -> str:
     names = [(label(field, str(code) or None), int(count)) for code, count in counts.items()]
     if len(names) == 1:
         return names[0][0]
-    shown = ", ".join(f"{name} {count}" for name, count in names[:MOST_NAMED])
+    shown = ", ".join(f"{name} {count:,}" for name, count in names[:MOST_NAMED])
     rest = len(names) - MOST_NAMED
     return shown + (f" and {rest} other{'s' if rest > 1 else ''}" if rest > 0 else "")
 
@@ -103,7 +103,7 @@ def _busiest(per_month: pd.Series) -> str:
     """``per_month``: incidents per month (index: the months' first days); the earliest of equals."""
     ordered = per_month.sort_index()
     top = int(np.argmax(ordered.to_numpy()))
-    return f"{pd.Timestamp(ordered.index[top]):%B %Y} ({int(ordered.iloc[top])})"
+    return f"{pd.Timestamp(ordered.index[top]):%B %Y} ({int(ordered.iloc[top]):,})"
 
 
 def busiest_month(frame: pd.DataFrame) -> str:

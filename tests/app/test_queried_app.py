@@ -4,6 +4,7 @@ renders from the query engine, never from a frame of every row."""
 from __future__ import annotations
 
 import base64
+import re
 
 import numpy as np
 import pytest
@@ -53,6 +54,7 @@ def test_the_page_queries_a_large_file_and_draws_its_counts(queried_app):
     assert f"{ROWS:,} incidents are too many to draw one by one" in captions
     assert f"Map of {ROWS:,} incidents in" in captions
     assert "as counts per grid cell" in captions
+    assert re.search(r"Map of 12,000 incidents in [A-Za-z ]+ 1,\d{3},", captions)  # thousands grouped
     assert f"Showing the newest 1,000 of {ROWS:,} incidents; the downloads hold all" in captions
     timeline = chart_spec(app, "timeline")["data"]
     assert sum(sum(_values(trace["text"])) for trace in timeline if trace.get("text") is not None) == ROWS
