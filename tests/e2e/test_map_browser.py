@@ -9,7 +9,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from incidents.catalog import load_catalog
 from incidents.view import apply, parse_view
-from tests.e2e.browser import TIMEOUT, map_point, wait_idle, wait_map_drawn, wait_map_settled
+from tests.e2e.browser import FIRST_MAP_TIMEOUT, TIMEOUT, map_point, wait_idle, wait_map_drawn, wait_map_settled
 
 pytestmark = pytest.mark.e2e
 CATALOG = load_catalog()
@@ -46,7 +46,7 @@ def markers(page: Page) -> dict:
             }});
         }}
         return {{singles, groups}}; }}""",
-        timeout=TIMEOUT,
+        timeout=FIRST_MAP_TIMEOUT,
     ).json_value()
 
 
@@ -91,7 +91,7 @@ def test_near_tartus_draws_the_place_and_its_circle_and_fits_it(visitor):
         const bounds = map.getBounds();
         const inside = ring.lat.every((lat, i) => bounds.contains([ring.lon[i], lat]));
         return inside ? {{points: ring.lat.length, inside}} : null; }}""",
-        timeout=TIMEOUT,
+        timeout=FIRST_MAP_TIMEOUT,
     ).json_value()
     assert found["points"] > 30
     assert found["inside"], "the view fits the whole circle"
@@ -111,7 +111,7 @@ def test_on_a_phone_every_filtered_incident_is_inside_the_map(visitor, query):
     # view first), so wait for the fitted view rather than read the first one.
     try:
         page.wait_for_function(f"() => {{ const c = ({count})(); return c && c.n > 0 && c.outside === 0; }}",
-                               timeout=TIMEOUT)  # fmt: skip
+                               timeout=FIRST_MAP_TIMEOUT)  # fmt: skip
     except PlaywrightTimeout:
         pytest.fail(f"incidents outside the phone's map: {page.evaluate(count)}")
 
