@@ -309,8 +309,8 @@ def build_map_figure(
     if proximity is not None:
         figure.add_traces(_proximity_traces(*proximity))
     if series_rows:
-        # The whole view's rows where it has them (fit_to), else those drawn: the corners a
-        # large view fits to are not incidents.
+        # The whole view's rows where it has them (fit_to), else those drawn: the points a
+        # large view fits to (its grid cells) are not incidents.
         members_of = fit_to if fit_to is not None and "row" in fit_to else frame
         figure.add_traces(_series_traces(members_of, series_rows))
     if open_incident is not None:
