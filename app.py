@@ -165,8 +165,7 @@ with views:
     window.render_window_controls(data.span(), data.years(), date.today())
     playback.render_controls(first, last, extra=window.render_shown_button)
 with panel:
-    # A large view is drawn as grid cells, so no marker is shared (components/map.py).
-    mapview.render_shared_points(view.shared_points(frame) if drawn.complete else [])
+    mapview.render_shared_points(drawn.shared_points())
     mapview.render_group_list(frame)
     if opened:
         with st.container(key="incident-panel"):  # the page script moves focus to its heading

@@ -65,6 +65,11 @@ class Drawn:
             return self.frame
         return pd.DataFrame({"lat": self.bins.lats, "lon": self.bins.lons})
 
+    def shared_points(self) -> list[view.SharedPoint]:
+        """The positions several incidents share (the keyboard's way to their lists): none
+        for a view drawn as grid cells, where no marker is shared."""
+        return view.shared_points(self.frame) if self.complete else []
+
     def span(self) -> tuple[date, date] | None:
         """The view's first date and last day, or its months' (what playback runs over)."""
         if not self.complete and self.months is not None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import cast
@@ -38,7 +39,7 @@ from incidents.palette import OTHER
 from incidents.problems import Problem
 from incidents.stats import MonthlyCounts
 from incidents.tabular import ROW, RowRecords, parquet_rows, validate_table
-from incidents.view import ViewState
+from incidents.view import ViewState, codes_counted
 
 # A Parquet file of more rows is queried where it lies rather than loaded: pandas took 15 s
 # and 2.6 GB to load 1M rows, DuckDB answers the first render of it in 0.2 s (bench/engines.md).
@@ -77,7 +78,10 @@ class Queried(Dataset):
         return self.engine.value_counts(field)
 
     def filter_options(self) -> dict[str, list[str]]:
-        return {"initiators": _codes(self.counts("initiators")), "targets": _codes(self.counts("targets"))}
+        return {
+            "initiators": codes_counted(self.counts("initiators")),
+            "targets": codes_counted(self.counts("targets")),
+        }
 
     def colour_maps(self) -> dict[str, dict[str, str]]:
         return {field: self.colours(field) for field in COLOR_FIELDS}
@@ -310,56 +314,46 @@ def open_queried(source: Path, shown: str, name: EngineName = "duckdb") -> Datas
     return Queried(built, source, shown, cast(QueryEngine, over_parquet(built.path, name)))
 
 
-def _codes(counts: pd.Series) -> list[str]:
-    """Distinct codes of a delimited-set column ("|RU|BY|") from its counts, most frequent first."""
-    exploded = pd.Series(counts.to_numpy(), index=counts.index.astype(str).str.strip("|").str.split("|"))
-    per_code = exploded.rename_axis("code").reset_index().explode("code")
-    per_code = per_code[per_code["code"].astype(bool)]
-    totals = per_code.groupby("code")[0].sum()
-    order = np.lexsort((totals.index.to_numpy(dtype=str), -totals.to_numpy()))
-    return totals.index[order].tolist()
+# The rows of a flat file whose numbers (a spreadsheet's: the header is row 1) are in the
+# table ``wanted``, in the file's order, with their number as ``_row`` (tabular.ROW). The file
+# is a bound parameter; nothing is joined into the query's text.
+ROWS_OF_SOURCE = (
+    "SELECT * EXCLUDE (file_row_number), file_row_number + 2 AS _row "
+    "FROM read_parquet($source, file_row_number = true) "
+    "WHERE file_row_number IN (SELECT source_row - 2 FROM wanted) ORDER BY file_row_number"
+)
+# DuckDB's memory for reading or writing a view's rows (it spills to disk beyond).
+ROWS_MEMORY = "600MB"
+
+
+@contextmanager
+def _source_rows(source: Path, rows: pa.Table) -> Iterator[duckdb.DuckDBPyRelation]:
+    """``ROWS_OF_SOURCE`` as a DuckDB relation, for as long as the block runs."""
+    assert ROW == "_row"
+    with tempfile.TemporaryDirectory() as spill:
+        connection = duckdb.connect(config={"memory_limit": ROWS_MEMORY, "temp_directory": spill})
+        try:
+            connection.register("wanted", rows)
+            yield connection.sql(ROWS_OF_SOURCE, params={"source": str(source)})
+        finally:
+            connection.close()
 
 
 def read_source_rows(source: Path, rows: Sequence[int]) -> pd.DataFrame:
-    """The rows of the flat file ``source`` at these row numbers (as a spreadsheet counts
-    them: the header is row 1), with the number in ``ROW``. One query, its parameters bound."""
-    connection = duckdb.connect()
-    try:
-        found = connection.execute(
-            "SELECT * FROM read_parquet(?, file_row_number = true) "
-            "WHERE file_row_number IN (SELECT unnest(?::BIGINT[])) ORDER BY file_row_number",
-            [str(source), [int(row) - 2 for row in rows]],
-        ).df()
-    finally:
-        connection.close()
-    found[ROW] = found.pop("file_row_number").to_numpy(dtype=np.int64) + 2
-    return found
-
-
-# DuckDB's memory for writing a view's rows out (it spills to disk beyond).
-WRITE_MEMORY = "600MB"
-# The two statements, whole: nothing is joined into a query's text.
-COPY_ROWS = {
-    "csv": "COPY (SELECT * EXCLUDE (file_row_number) FROM read_parquet(?, file_row_number = true) "
-    "WHERE file_row_number IN (SELECT source_row - 2 FROM wanted) ORDER BY file_row_number) "
-    "TO ? (FORMAT csv, HEADER)",
-    "parquet": "COPY (SELECT * EXCLUDE (file_row_number) FROM read_parquet(?, file_row_number = true) "
-    "WHERE file_row_number IN (SELECT source_row - 2 FROM wanted) ORDER BY file_row_number) "
-    "TO ? (FORMAT parquet)",
-}
+    """These rows of the flat file ``source`` (a spreadsheet's numbers), with the number in ``ROW``."""
+    with _source_rows(source, pa.table({"source_row": pa.array(list(rows), pa.int64())})) as found:
+        return cast(pd.DataFrame, found.df())
 
 
 def write_source_rows(source: Path, rows: pa.Table, output: Path, fmt: str) -> int:
-    """The rows of the flat file ``source`` whose numbers (a spreadsheet's, column
-    ``source_row``) are in ``rows``, written to ``output`` as CSV or Parquet by one bound
-    query (the file names are parameters)."""
-    if fmt not in COPY_ROWS:
+    """The rows of the flat file ``source`` whose numbers are in ``rows`` (column
+    ``source_row``), as they are in it, written to ``output`` as CSV or Parquet, streamed."""
+    if fmt not in ("csv", "parquet"):
         raise ValueError(f"the file's own rows are written as csv or parquet, not {fmt}")
-    with tempfile.TemporaryDirectory() as spill:
-        connection = duckdb.connect(config={"memory_limit": WRITE_MEMORY, "temp_directory": spill})
-        try:
-            connection.register("wanted", rows)
-            connection.execute(COPY_ROWS[fmt], [str(source), str(output)])
-        finally:
-            connection.close()
+    with _source_rows(source, rows) as found:
+        kept = found.project(f"* EXCLUDE ({ROW})")
+        if fmt == "csv":
+            kept.write_csv(str(output), header=True)
+        else:
+            kept.write_parquet(str(output))
     return rows.num_rows

@@ -363,9 +363,17 @@ def comparison(frame: pd.DataFrame, state: ViewState, gazetteer: Gazetteer | Non
 
 def codes_in(column: pd.Series) -> list[str]:
     """The distinct codes of a delimited-set column ("|RU|BY|"), most frequent first."""
-    exploded = column.dropna().str.strip("|").str.split("|").explode()
-    exploded = exploded[exploded.astype(bool)]
-    return exploded.value_counts().index.tolist()
+    return codes_counted(column.dropna().value_counts())
+
+
+def codes_counted(counts: pd.Series) -> list[str]:
+    """The distinct codes of a delimited-set column from how many rows hold each set
+    (a column's value counts, or a query engine's), most frequent first, ties by code."""
+    per_set = pd.DataFrame({"code": counts.index.astype(str).str.strip("|").str.split("|"), "n": counts.to_numpy()})
+    per_code = per_set.explode("code")
+    totals = per_code[per_code["code"].astype(bool)].groupby("code")["n"].sum()
+    order = np.lexsort((totals.index.to_numpy(dtype=str), -totals.to_numpy()))
+    return totals.index[order].tolist()
 
 
 def replace_incident(state: ViewState, incident_id: str | None) -> ViewState:
